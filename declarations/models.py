@@ -1,0 +1,409 @@
+"""Declarations that meetings adopt: their paragraphs, topics, and the commitments they make."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import Country, Meeting
+from trilateral.models import (
+    EditedModel,
+    Language,
+    NaturalKeyManager,
+    PublishableModel,
+    PublishableQuerySet,
+    SourceFields,
+    natural_key_values,
+    published_needs_date_constraint,
+)
+
+
+class TopicQuerySet(PublishableQuerySet):
+    pass
+
+
+class TopicManager(NaturalKeyManager.from_queryset(TopicQuerySet)):
+    pass
+
+
+class Topic(PublishableModel):
+    """An area of cooperation that connects the years: semiconductors, critical minerals, …"""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+
+    objects = TopicManager()
+    natural_key_fields = ("slug",)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        constraints = [published_needs_date_constraint("topic")]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return natural_key_values(self)
+
+    def get_absolute_url(self):
+        return reverse("declarations:topic_detail", args=[self.slug])
+
+
+class DeclarationKind(models.TextChoices):
+    JOINT_DECLARATION = "joint-declaration", _("Joint declaration")
+    JOINT_STATEMENT = "joint-statement", _("Joint statement")
+    COMMUNIQUE = "communique", _("Communiqué")
+    CHAIRS_STATEMENT = "chairs-statement", _("Chair's statement")
+    OTHER = "other", _("Other document")
+
+
+class DeclarationQuerySet(PublishableQuerySet):
+    def with_related(self):
+        return self.select_related("meeting", "meeting__series")
+
+    def for_topic(self, topic):
+        return self.filter(Q(topics=topic) | Q(paragraphs__topics=topic)).distinct()
+
+
+class DeclarationManager(NaturalKeyManager.from_queryset(DeclarationQuerySet)):
+    pass
+
+
+class Declaration(PublishableModel):
+    meeting = models.ForeignKey(
+        Meeting, models.PROTECT, related_name="declarations", verbose_name=_("meeting")
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=DeclarationKind.choices,
+        default=DeclarationKind.JOINT_DECLARATION,
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    is_excerpt = models.BooleanField(
+        _("excerpts only"),
+        default=False,
+        help_text=_("Tick when the stored paragraphs are quoted excerpts, not the full text."),
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="declarations", verbose_name=_("topics")
+    )
+
+    objects = DeclarationManager()
+    natural_key_fields = ("slug",)
+
+    class Meta:
+        ordering = ["-meeting__year", "title"]
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+        constraints = [published_needs_date_constraint("declaration")]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return natural_key_values(self)
+
+    natural_key.dependencies = ["meetings.meeting", "declarations.topic"]
+
+    def get_absolute_url(self):
+        return reverse("declarations:declaration_detail", args=[self.slug])
+
+    @classmethod
+    def published_q(cls, prefix=""):
+        return super().published_q(prefix) & Meeting.published_q(f"{prefix}meeting__")
+
+
+class DeclarationChildQuerySet(models.QuerySet):
+    """Rows that are public exactly when their declaration is."""
+
+    def published(self):
+        return self.filter(Declaration.published_q("declaration__"))
+
+
+class DeclarationChildManager(NaturalKeyManager.from_queryset(DeclarationChildQuerySet)):
+    pass
+
+
+class DeclarationTitle(EditedModel):
+    """The title one party publishes the declaration under."""
+
+    declaration = models.ForeignKey(
+        Declaration, models.CASCADE, related_name="titles", verbose_name=_("declaration")
+    )
+    party = models.ForeignKey(
+        Country,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("party"),
+        help_text=_("Leave empty for titles used by others, such as news agencies."),
+    )
+    used_by = models.CharField(_("used by"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+
+    objects = DeclarationChildManager()
+    natural_key_fields = ("declaration__slug", "language", "title")
+
+    class Meta:
+        ordering = ["declaration", "party__short_name", "language"]
+        verbose_name = _("title used by a party")
+        verbose_name_plural = _("titles used by the parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "language", "title"],
+                name="declaration_title_unique",
+                violation_error_message=_("The declaration already has this title."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.used_by})"
+
+    def natural_key(self):
+        return natural_key_values(self)
+
+    natural_key.dependencies = ["declarations.declaration", "meetings.country"]
+
+
+class Paragraph(EditedModel):
+    """A numbered part of a declaration, cited by its anchor: /declarations/<slug>/#p3."""
+
+    declaration = models.ForeignKey(
+        Declaration, models.CASCADE, related_name="paragraphs", verbose_name=_("declaration")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    anchor = models.SlugField(
+        _("anchor"),
+        max_length=50,
+        blank=True,
+        help_text=_("The permalink id. Filled as p<number> when left empty; never change it "
+                    "once published."),
+    )
+    heading = models.CharField(_("heading"), max_length=300, blank=True)
+    text = models.TextField(_("text"))
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="paragraphs", verbose_name=_("topics")
+    )
+
+    objects = DeclarationChildManager()
+    natural_key_fields = ("declaration__slug", "anchor")
+
+    class Meta:
+        ordering = ["declaration", "number", "id"]
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "anchor"],
+                name="paragraph_anchor_unique_in_declaration",
+                violation_error_message=_("Another paragraph of this declaration has this anchor."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="paragraph_number_at_least_one",
+                violation_error_message=_("Paragraph numbers start at 1."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(anchor=""),
+                name="paragraph_anchor_not_empty",
+                violation_error_message=_("A paragraph needs an anchor."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.declaration} ¶{self.number}"
+
+    def natural_key(self):
+        return natural_key_values(self)
+
+    natural_key.dependencies = ["declarations.declaration", "declarations.topic"]
+
+    def get_absolute_url(self):
+        return f"{self.declaration.get_absolute_url()}#{self.anchor}"
+
+    def save(self, *args, **kwargs):
+        if not self.anchor:
+            self.anchor = f"p{self.number}"
+        super().save(*args, **kwargs)
+
+
+class DeclarationSource(SourceFields, EditedModel):
+    declaration = models.ForeignKey(
+        Declaration, models.CASCADE, related_name="sources", verbose_name=_("declaration")
+    )
+
+    objects = DeclarationChildManager()
+    natural_key_fields = ("declaration__slug", "url")
+
+    class Meta:
+        ordering = ["declaration", "published_on", "id"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "url"],
+                name="declaration_source_unique",
+                violation_error_message=_("This source is already listed for the declaration."),
+            ),
+        ]
+
+    def natural_key(self):
+        return natural_key_values(self)
+
+    natural_key.dependencies = ["declarations.declaration"]
+
+
+class CommitmentStatus(models.TextChoices):
+    PLEDGED = "pledged", _("Pledged")
+    IN_PROGRESS = "in-progress", _("In progress")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    LAPSED = "lapsed", _("Lapsed")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class CommitmentQuerySet(DeclarationChildQuerySet):
+    def with_related(self):
+        return self.select_related(
+            "declaration", "declaration__meeting", "paragraph", "topic"
+        )
+
+    def for_topic(self, topic):
+        return self.filter(topic=topic)
+
+
+class CommitmentManager(NaturalKeyManager.from_queryset(CommitmentQuerySet)):
+    pass
+
+
+class Commitment(EditedModel):
+    """Something the parties undertook in a declaration, followed across later meetings."""
+
+    declaration = models.ForeignKey(
+        Declaration, models.CASCADE, related_name="commitments", verbose_name=_("declaration")
+    )
+    paragraph = models.ForeignKey(
+        Paragraph,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("paragraph"),
+        help_text=_("The paragraph that makes the commitment, where the text has one."),
+    )
+    topic = models.ForeignKey(
+        Topic,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("topic"),
+    )
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    text = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=CommitmentStatus.choices,
+        default=CommitmentStatus.PLEDGED,
+        db_index=True,
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = CommitmentManager()
+    natural_key_fields = ("slug",)
+
+    class Meta:
+        ordering = ["declaration", "order", "id"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+
+    def __str__(self):
+        return self.text[:80]
+
+    def natural_key(self):
+        return natural_key_values(self)
+
+    natural_key.dependencies = [
+        "declarations.declaration",
+        "declarations.paragraph",
+        "declarations.topic",
+    ]
+
+    def get_absolute_url(self):
+        return f"{self.declaration.get_absolute_url()}#commitment-{self.slug}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.paragraph_id
+            and self.declaration_id
+            and self.paragraph.declaration_id != self.declaration_id
+        ):
+            raise ValidationError(
+                {"paragraph": _("The paragraph must belong to the same declaration.")}
+            )
+
+
+class CommitmentUpdateQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(Declaration.published_q("commitment__declaration__")).filter(
+            Q(meeting__isnull=True) | Meeting.published_q("meeting__")
+        )
+
+
+class CommitmentUpdateManager(NaturalKeyManager.from_queryset(CommitmentUpdateQuerySet)):
+    pass
+
+
+class CommitmentUpdate(EditedModel):
+    """Progress on a commitment, as reported at a later meeting or on a date."""
+
+    commitment = models.ForeignKey(
+        Commitment, models.CASCADE, related_name="updates", verbose_name=_("commitment")
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitment_updates",
+        verbose_name=_("reported at"),
+    )
+    reported_on = models.DateField(_("reported on"))
+    status = models.CharField(_("status"), max_length=12, choices=CommitmentStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = CommitmentUpdateManager()
+    natural_key_fields = ("commitment__slug", "reported_on")
+
+    class Meta:
+        ordering = ["commitment", "reported_on"]
+        get_latest_by = "reported_on"
+        verbose_name = _("commitment update")
+        verbose_name_plural = _("commitment updates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "reported_on"],
+                name="commitment_update_once_a_day",
+                violation_error_message=_("This commitment already has an update on this date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment} — {self.get_status_display()} ({self.reported_on})"
+
+    def natural_key(self):
+        return natural_key_values(self)
+
+    natural_key.dependencies = ["declarations.commitment", "meetings.meeting"]

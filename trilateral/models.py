@@ -1,0 +1,147 @@
+"""Building blocks shared by the models of both apps: timestamps, versions and publication."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EditedModel(models.Model):
+    """A record staff edit: when it was made and changed, and a version number that goes up with
+    every save so that two people editing at once cannot overwrite each other unknowingly."""
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        self.updated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "updated_at", "version"}
+        super().save(*args, **kwargs)
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """Records the public may see: the only place this rule is written."""
+        return self.filter(self.model.published_q())
+
+
+class PublishableModel(EditedModel):
+    """A record that is a draft until staff publish it. A published record with a future
+    `published_at` is scheduled: it becomes public at that moment, with no job to run."""
+
+    publication_status = models.CharField(
+        _("publication status"),
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When the record becomes public. A future time schedules it."),
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def published_q(cls, prefix=""):
+        """The publication rule as a Q object, so related models can apply it through a join."""
+        return Q(
+            **{
+                f"{prefix}publication_status": PublicationStatus.PUBLISHED,
+                f"{prefix}published_at__lte": timezone.now(),
+            }
+        )
+
+    @property
+    def is_published(self):
+        return (
+            self.publication_status == PublicationStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.publication_status == PublicationStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+
+def published_needs_date_constraint(model_name):
+    """A published record always carries the moment it became (or becomes) public."""
+    return models.CheckConstraint(
+        condition=~Q(publication_status=PublicationStatus.PUBLISHED)
+        | Q(published_at__isnull=False),
+        name=f"{model_name}_published_has_date",
+        violation_error_message=_("A published record needs a publication date and time."),
+    )
+
+
+class Language(models.TextChoices):
+    """Languages that names, titles and sources are recorded in (BCP 47 tags)."""
+
+    ENGLISH = "en", _("English")
+    KOREAN = "ko", _("Korean")
+    JAPANESE = "ja", _("Japanese")
+    KOREAN_ROMANIZED = "ko-Latn", _("Korean (romanised)")
+    JAPANESE_ROMANIZED = "ja-Latn", _("Japanese (romanised)")
+    CHINESE = "zh", _("Chinese")
+
+
+class SourceFields(models.Model):
+    """A published document the record rests on: a press release, an article, an official text."""
+
+    url = models.URLField(_("address"), max_length=500)
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.ENGLISH
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.publisher}: {self.title}"
+
+
+class NaturalKeyManager(models.Manager):
+    """Finds a record by its natural key, so fixtures and backups load onto existing rows."""
+
+    def get_by_natural_key(self, *key):
+        return self.get(**dict(zip(self.model.natural_key_fields, key, strict=True)))
+
+
+def natural_key_values(instance):
+    """The values of the model's `natural_key_fields`, following `__` through relations."""
+    values = []
+    for path in instance.natural_key_fields:
+        value = instance
+        for part in path.split("__"):
+            value = getattr(value, part)
+        values.append(value)
+    return tuple(values)
