@@ -187,8 +187,9 @@ class Paragraph(EditedModel):
         _("anchor"),
         max_length=50,
         blank=True,
-        help_text=_("The permalink id. Filled as p<number> when left empty; never change it "
-                    "once published."),
+        help_text=_(
+            "The permalink id. Filled as p<number> when left empty; never change it once published."
+        ),
     )
     heading = models.CharField(_("heading"), max_length=300, blank=True)
     text = models.TextField(_("text"))
@@ -232,9 +233,16 @@ class Paragraph(EditedModel):
     def get_absolute_url(self):
         return f"{self.declaration.get_absolute_url()}#{self.anchor}"
 
-    def save(self, *args, **kwargs):
-        if not self.anchor:
+    def fill_anchor(self):
+        if not self.anchor and self.number:
             self.anchor = f"p{self.number}"
+
+    def clean(self):
+        super().clean()
+        self.fill_anchor()
+
+    def save(self, *args, **kwargs):
+        self.fill_anchor()
         super().save(*args, **kwargs)
 
 
@@ -274,9 +282,7 @@ class CommitmentStatus(models.TextChoices):
 
 class CommitmentQuerySet(DeclarationChildQuerySet):
     def with_related(self):
-        return self.select_related(
-            "declaration", "declaration__meeting", "paragraph", "topic"
-        )
+        return self.select_related("declaration", "declaration__meeting", "paragraph", "topic")
 
     def for_topic(self, topic):
         return self.filter(topic=topic)

@@ -175,7 +175,9 @@ class Person(EditedModel):
 
 class PersonNameQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(Exists(Participant.objects.published().filter(person=OuterRef("person"))))
+        return self.filter(
+            Exists(Participant.objects.published().filter(person=OuterRef("person")))
+        )
 
 
 class PersonNameManager(NaturalKeyManager.from_queryset(PersonNameQuerySet)):
@@ -366,6 +368,7 @@ class Meeting(PublishableModel):
     )
     year = models.PositiveSmallIntegerField(
         _("year"),
+        blank=True,
         help_text=_("The year it is held or expected. Filled from the start date when set."),
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
@@ -453,10 +456,16 @@ class Meeting(PublishableModel):
         if self.start_date:
             if self.year and self.year != self.start_date.year:
                 raise ValidationError(
-                    {"year": _("The year must match the start date (%(year)s).")
-                     % {"year": self.start_date.year}}
+                    {
+                        "year": _("The year must match the start date (%(year)s).")
+                        % {"year": self.start_date.year}
+                    }
                 )
             self.year = self.start_date.year
+        elif not self.year:
+            raise ValidationError(
+                {"year": _("Give the start date or, while it is not set, the expected year.")}
+            )
 
     def save(self, *args, **kwargs):
         if self.start_date:
@@ -628,11 +637,19 @@ class Remark(EditedModel):
     def natural_key(self):
         return natural_key_values(self)
 
-    natural_key.dependencies = ["meetings.meeting", "meetings.participant", "meetings.meetingsource"]
+    natural_key.dependencies = [
+        "meetings.meeting",
+        "meetings.participant",
+        "meetings.meetingsource",
+    ]
 
     def clean(self):
         super().clean()
         if self.speaker_id and self.meeting_id and self.speaker.meeting_id != self.meeting_id:
-            raise ValidationError({"speaker": _("The speaker must be a participant of this meeting.")})
+            raise ValidationError(
+                {"speaker": _("The speaker must be a participant of this meeting.")}
+            )
         if self.source_id and self.meeting_id and self.source.meeting_id != self.meeting_id:
-            raise ValidationError({"source": _("The source must be one of this meeting's sources.")})
+            raise ValidationError(
+                {"source": _("The source must be one of this meeting's sources.")}
+            )

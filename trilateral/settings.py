@@ -168,6 +168,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
 }
 
+STANDARDIZED_ERRORS = "drf_standardized_errors.openapi_serializers"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trilateral records API",
     "DESCRIPTION": "Meetings, participants and declarations of intergovernmental meeting series.",
@@ -177,9 +178,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
-        "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
-        "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
-        "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
+        "ValidationErrorEnum": f"{STANDARDIZED_ERRORS}.ValidationErrorEnum.choices",
+        "ClientErrorEnum": f"{STANDARDIZED_ERRORS}.ClientErrorEnum.choices",
+        "ServerErrorEnum": f"{STANDARDIZED_ERRORS}.ServerErrorEnum.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

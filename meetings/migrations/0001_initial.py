@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=300, verbose_name='title')),
                 ('slug', models.SlugField(max_length=150, unique=True, verbose_name='slug')),
                 ('status', models.CharField(choices=[('planned', 'Planned'), ('held', 'Held'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], default='planned', max_length=10, verbose_name='status')),
-                ('year', models.PositiveSmallIntegerField(help_text='The year it is held or expected. Filled from the start date when set.', verbose_name='year')),
+                ('year', models.PositiveSmallIntegerField(blank=True, help_text='The year it is held or expected. Filled from the start date when set.', verbose_name='year')),
                 ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
                 ('end_date', models.DateField(blank=True, help_text='Leave empty for a one-day meeting.', null=True, verbose_name='end date')),
                 ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),

@@ -1,0 +1,141 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from declarations.models import (
+    Commitment,
+    CommitmentUpdate,
+    Declaration,
+    DeclarationSource,
+    DeclarationTitle,
+    Paragraph,
+    Topic,
+)
+from trilateral.admin import EditedAdmin, PublishableAdmin
+
+
+@admin.register(Topic)
+class TopicAdmin(PublishableAdmin):
+    list_display = ("name", "slug", "publication_status", "published_at")
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "description")}),
+        PublishableAdmin.publication_fieldset,
+    )
+
+
+class DeclarationTitleInline(admin.TabularInline):
+    model = DeclarationTitle
+    fields = ("party", "used_by", "title", "language", "source_url")
+    autocomplete_fields = ("party",)
+    extra = 0
+
+
+class ParagraphInline(admin.StackedInline):
+    model = Paragraph
+    fields = (("number", "anchor"), "heading", "text", "topics")
+    autocomplete_fields = ("topics",)
+    extra = 0
+
+
+class DeclarationChildFieldMixin:
+    """Offers only the paragraphs of the declaration being edited."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "paragraph":
+            declaration_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Paragraph.objects.filter(declaration_id=declaration_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CommitmentInline(DeclarationChildFieldMixin, admin.StackedInline):
+    model = Commitment
+    fields = (("order", "slug", "status"), "text", ("paragraph", "topic"))
+    autocomplete_fields = ("topic",)
+    show_change_link = True
+    extra = 0
+
+
+class DeclarationSourceInline(admin.TabularInline):
+    model = DeclarationSource
+    fields = ("publisher", "title", "url", "published_on", "language")
+    extra = 0
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(PublishableAdmin):
+    list_display = (
+        "title",
+        "meeting",
+        "kind",
+        "adopted_on",
+        "is_excerpt",
+        "publication_status",
+        "published_at",
+    )
+    list_filter = ("kind", "is_excerpt", "publication_status", "meeting__series", "topics")
+    list_select_related = ("meeting",)
+    search_fields = ("title", "slug", "summary", "titles__title", "paragraphs__text")
+    autocomplete_fields = ("meeting", "topics")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = (DeclarationTitleInline, ParagraphInline, CommitmentInline, DeclarationSourceInline)
+    fieldsets = (
+        (None, {"fields": ("meeting", "kind", "title", "slug", "adopted_on")}),
+        (_("Content"), {"fields": ("summary", "is_excerpt", "topics")}),
+        PublishableAdmin.publication_fieldset,
+    )
+
+
+@admin.register(DeclarationTitle)
+class DeclarationTitleAdmin(EditedAdmin):
+    list_display = ("title", "declaration", "party", "used_by", "language")
+    list_filter = ("language", "party")
+    list_select_related = ("declaration", "party")
+    search_fields = ("title", "used_by")
+    autocomplete_fields = ("declaration", "party")
+
+
+@admin.register(Paragraph)
+class ParagraphAdmin(EditedAdmin):
+    list_display = ("__str__", "declaration", "number", "anchor", "heading")
+    list_filter = ("declaration__meeting__series", "topics")
+    list_select_related = ("declaration",)
+    search_fields = ("text", "heading", "anchor", "declaration__title")
+    autocomplete_fields = ("declaration", "topics")
+    prepopulated_fields = {"anchor": ("number",)}
+
+
+@admin.register(DeclarationSource)
+class DeclarationSourceAdmin(EditedAdmin):
+    list_display = ("title", "publisher", "declaration", "published_on", "language")
+    list_filter = ("language", "publisher")
+    list_select_related = ("declaration",)
+    search_fields = ("title", "publisher", "url")
+    autocomplete_fields = ("declaration",)
+
+
+class CommitmentUpdateInline(admin.TabularInline):
+    model = CommitmentUpdate
+    fields = ("reported_on", "meeting", "status", "note")
+    autocomplete_fields = ("meeting",)
+    extra = 0
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(EditedAdmin):
+    list_display = ("__str__", "declaration", "topic", "status")
+    list_filter = ("status", "topic", "declaration__meeting__series")
+    list_select_related = ("declaration", "topic")
+    search_fields = ("text", "slug")
+    autocomplete_fields = ("declaration", "paragraph", "topic")
+    prepopulated_fields = {"slug": ("text",)}
+    inlines = (CommitmentUpdateInline,)
+
+
+@admin.register(CommitmentUpdate)
+class CommitmentUpdateAdmin(EditedAdmin):
+    list_display = ("commitment", "reported_on", "status", "meeting")
+    list_filter = ("status",)
+    list_select_related = ("commitment", "meeting")
+    search_fields = ("commitment__text", "note")
+    autocomplete_fields = ("commitment", "meeting")

@@ -1,0 +1,64 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_django(env_overrides, *args):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+    }
+    env.update(env_overrides)
+    return subprocess.run(  # noqa: S603 - a fixed command line
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_django({"DJANGO_DEBUG": "0"}, "check")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_mode_starts_on_sqlite_without_configuration():
+    result = run_django({"DJANGO_DEBUG": "1"}, "diffsettings", "--output", "unified")
+    assert result.returncode == 0, result.stderr
+    assert "django.db.backends.sqlite3" in result.stdout
+    assert str(ROOT / "db.sqlite3") in result.stdout
+
+
+def test_database_url_switches_to_postgresql():
+    result = run_django(
+        {
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/records",
+        },
+        "diffsettings",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "django.db.backends.postgresql" in result.stdout
+    assert "'NAME': 'records'" in result.stdout
+
+
+def test_allowed_hosts_come_from_the_environment():
+    result = run_django(
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "x" * 60,
+            "DJANGO_ALLOWED_HOSTS": "records.example.org,www.records.example.org",
+        },
+        "diffsettings",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ALLOWED_HOSTS = ['records.example.org', 'www.records.example.org']" in result.stdout
+    assert "SESSION_COOKIE_SECURE = True" in result.stdout
