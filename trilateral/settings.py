@@ -143,6 +143,8 @@ STORAGES = {
     },
 }
 
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
 # --- Site ---------------------------------------------------------------------------------------
 
 SITE_NAME = os.environ.get("SITE_NAME", "Trilateral")
