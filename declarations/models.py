@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -17,10 +17,12 @@ from trilateral.models import (
     natural_key_values,
     published_needs_date_constraint,
 )
+from trilateral.search import contains_any
 
 
 class TopicQuerySet(PublishableQuerySet):
-    pass
+    def search(self, query):
+        return self.filter(contains_any(query, "name", "description"))
 
 
 class TopicManager(NaturalKeyManager.from_queryset(TopicQuerySet)):
@@ -66,7 +68,28 @@ class DeclarationQuerySet(PublishableQuerySet):
         return self.select_related("meeting", "meeting__series")
 
     def for_topic(self, topic):
-        return self.filter(Q(topics=topic) | Q(paragraphs__topics=topic)).distinct()
+        return self.filter(
+            Exists(
+                Declaration.topics.through.objects.filter(declaration=OuterRef("pk"), topic=topic)
+            )
+            | Exists(Paragraph.objects.filter(declaration=OuterRef("pk"), topics=topic))
+        )
+
+    def search(self, query):
+        """Declarations whose title (in any party's wording), summary or text has the query."""
+        return self.filter(
+            contains_any(query, "title", "summary")
+            | Exists(
+                DeclarationTitle.objects.filter(declaration=OuterRef("pk")).filter(
+                    contains_any(query, "title")
+                )
+            )
+            | Exists(
+                Paragraph.objects.filter(declaration=OuterRef("pk")).filter(
+                    contains_any(query, "heading", "text")
+                )
+            )
+        )
 
 
 class DeclarationManager(NaturalKeyManager.from_queryset(DeclarationQuerySet)):
@@ -126,6 +149,21 @@ class DeclarationChildQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(Declaration.published_q("declaration__"))
+
+
+class ParagraphQuerySet(DeclarationChildQuerySet):
+    def with_related(self):
+        return self.select_related("declaration", "declaration__meeting").prefetch_related("topics")
+
+    def for_topic(self, topic):
+        return self.filter(topics=topic)
+
+    def search(self, query):
+        return self.filter(contains_any(query, "heading", "text"))
+
+
+class ParagraphManager(NaturalKeyManager.from_queryset(ParagraphQuerySet)):
+    pass
 
 
 class DeclarationChildManager(NaturalKeyManager.from_queryset(DeclarationChildQuerySet)):
@@ -197,7 +235,7 @@ class Paragraph(EditedModel):
         Topic, blank=True, related_name="paragraphs", verbose_name=_("topics")
     )
 
-    objects = DeclarationChildManager()
+    objects = ParagraphManager()
     natural_key_fields = ("declaration__slug", "anchor")
 
     class Meta:
@@ -286,6 +324,9 @@ class CommitmentQuerySet(DeclarationChildQuerySet):
 
     def for_topic(self, topic):
         return self.filter(topic=topic)
+
+    def search(self, query):
+        return self.filter(contains_any(query, "text"))
 
 
 class CommitmentManager(NaturalKeyManager.from_queryset(CommitmentQuerySet)):

@@ -17,6 +17,7 @@ from trilateral.models import (
     natural_key_values,
     published_needs_date_constraint,
 )
+from trilateral.search import contains_any
 
 ORDINALS = [
     pgettext_lazy("edition", "First"),
@@ -45,6 +46,9 @@ def edition_ordinal(number):
 
 
 class CountryQuerySet(models.QuerySet):
+    def search(self, query):
+        return self.filter(contains_any(query, "code", "name", "short_name"))
+
     def published(self):
         """Countries that belong to a published series or took part in a published meeting."""
         return self.filter(
@@ -95,6 +99,9 @@ class Country(EditedModel):
 
 
 class OrganizationQuerySet(models.QuerySet):
+    def search(self, query):
+        return self.filter(contains_any(query, "name", "abbreviation"))
+
     def published(self):
         """Organizations whose people took part in a published meeting."""
         return self.filter(
@@ -136,6 +143,15 @@ class PersonQuerySet(models.QuerySet):
     def published(self):
         """People who took part in a published meeting."""
         return self.filter(Exists(Participant.objects.published().filter(person=OuterRef("pk"))))
+
+    def search(self, query):
+        """Finds a person by any spelling or script of their name (Ahn Dukgeun, 안덕근)."""
+        return self.filter(
+            contains_any(query, "name", "family_name", "given_name")
+            | Exists(
+                PersonName.objects.filter(person=OuterRef("pk")).filter(contains_any(query, "name"))
+            )
+        )
 
 
 class PersonManager(NaturalKeyManager.from_queryset(PersonQuerySet)):
@@ -230,7 +246,13 @@ class Cadence(models.TextChoices):
 
 
 class SeriesQuerySet(PublishableQuerySet):
-    pass
+    def search(self, query):
+        return self.filter(
+            contains_any(query, "name", "short_name", "description")
+            | Exists(
+                SeriesName.objects.filter(series=OuterRef("pk")).filter(contains_any(query, "name"))
+            )
+        )
 
 
 class SeriesManager(NaturalKeyManager.from_queryset(SeriesQuerySet)):
@@ -345,9 +367,24 @@ class MeetingQuerySet(PublishableQuerySet):
         return self.select_related("series", "host_country")
 
     def for_topic(self, topic):
+        from declarations.models import Declaration
+
         return self.filter(
-            Q(declarations__topics=topic) | Q(declarations__paragraphs__topics=topic)
-        ).distinct()
+            Exists(Declaration.objects.for_topic(topic).filter(meeting=OuterRef("pk")))
+        )
+
+    def search(self, query):
+        """Meetings whose title, account or place mention the query, or where a person of that
+        name (in any spelling) took part."""
+        return self.filter(
+            contains_any(query, "title", "summary", "body", "city", "venue")
+            | Exists(
+                Participant.objects.filter(
+                    meeting=OuterRef("pk"),
+                    person__in=Person.objects.search(query),
+                )
+            )
+        )
 
 
 class MeetingManager(NaturalKeyManager.from_queryset(MeetingQuerySet)):
@@ -479,6 +516,11 @@ class ParticipantQuerySet(models.QuerySet):
 
     def with_related(self):
         return self.select_related("person", "country", "organization", "meeting")
+
+    def search(self, query):
+        return self.filter(
+            Q(person__in=Person.objects.search(query)) | contains_any(query, "role_title")
+        )
 
 
 class ParticipantManager(NaturalKeyManager.from_queryset(ParticipantQuerySet)):
