@@ -1,0 +1,48 @@
+import pytest
+from django.core.management import call_command
+
+from declarations.models import Commitment, Paragraph
+from meetings.models import Meeting, Participant
+
+pytestmark = pytest.mark.django_db
+
+SMALL = {
+    "series": 2,
+    "years": 3,
+    "participants": 5,
+    "paragraphs": 4,
+    "commitments": 2,
+    "quiet": True,
+}
+
+
+def generated_counts():
+    return {
+        "meetings": Meeting.objects.filter(slug__startswith="gen-").count(),
+        "participants": Participant.objects.filter(meeting__slug__startswith="gen-").count(),
+        "paragraphs": Paragraph.objects.filter(declaration__slug__startswith="gen-").count(),
+        "commitments": Commitment.objects.filter(slug__startswith="gen-").count(),
+    }
+
+
+def test_generates_the_requested_shape_and_publishes_it(first_meeting):
+    call_command("generate_record", **SMALL)
+    assert generated_counts() == {
+        "meetings": 6,
+        "participants": 30,
+        "paragraphs": 24,
+        "commitments": 12,
+    }
+    assert Meeting.objects.published().filter(slug__startswith="gen-").count() == 6
+    for meeting in Meeting.objects.filter(slug__startswith="gen-"):
+        meeting.full_clean()
+
+
+def test_running_again_replaces_generated_rows_and_keeps_the_real_record(first_meeting):
+    real_meetings = set(Meeting.objects.values_list("slug", flat=True))
+    call_command("generate_record", **SMALL)
+    first = generated_counts()
+    call_command("generate_record", **SMALL)
+    assert generated_counts() == first
+    assert real_meetings <= set(Meeting.objects.values_list("slug", flat=True))
+    assert Meeting.objects.filter(slug="trilateral-industrial-ministers-2024").exists()
