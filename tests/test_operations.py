@@ -1,0 +1,119 @@
+"""Operations: health probes, request ids and logs, and honest answers when the database is down."""
+
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_healthz_answers_without_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_checks_database_and_cache(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+
+
+@pytest.mark.django_db
+def test_every_response_carries_a_request_id_that_is_logged(client, caplog):
+    with caplog.at_level(logging.INFO, logger="trilateral.requests"):
+        response = client.get("/meetings/")
+    request_id = response["X-Request-ID"]
+    assert len(request_id) == 32
+    [record] = [r for r in caplog.records if r.name == "trilateral.requests"]
+    assert record.fields["request_id"] == request_id
+    assert record.fields["status"] == 200
+    assert record.fields["path"] == "/meetings/"
+
+
+@pytest.mark.django_db
+def test_a_load_balancers_request_id_is_kept_and_junk_is_replaced(client):
+    kept = client.get("/healthz", headers={"X-Request-ID": "lb-0123456789abcdef"})
+    assert kept["X-Request-ID"] == "lb-0123456789abcdef"
+    replaced = client.get("/healthz", headers={"X-Request-ID": "<script>alert(1)</script>"})
+    assert replaced["X-Request-ID"] != "<script>alert(1)</script>"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - local server
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+@pytest.fixture
+def server_without_database(tmp_path):
+    """The production server (gunicorn) pointed at a PostgreSQL port where nothing listens."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "test-only-secret-key-for-the-database-down-test",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/postgres",
+    }
+    log = tmp_path / "server.log"
+    with log.open("w") as log_file:
+        server = subprocess.Popen(  # noqa: S603 - fixed command line
+            [sys.executable, "-m", "gunicorn", "trilateral.wsgi", "-b", f"127.0.0.1:{port}",
+             "--workers", "1", "--log-level", "warning"],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                fetch(f"{base}/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        try:
+            yield base, log
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def test_database_down_gives_503_page_json_and_a_log_line(server_without_database):
+    base, log = server_without_database
+    status, headers, body = fetch(f"{base}/meetings/")
+    assert status == 503
+    assert headers["Retry-After"] == "60"
+    assert "temporarily unavailable" in body
+    assert "<html" in body
+
+    status, headers, body = fetch(f"{base}/readyz")
+    assert status == 503
+    assert json.loads(body)["checks"]["database"].startswith("unavailable")
+
+    status, _, body = fetch(f"{base}/healthz")
+    assert status == 200
+
+    output = log.read_text()
+    assert "database unavailable" in output
+    assert "Traceback" not in output

@@ -1,0 +1,42 @@
+"""Probes for load balancers: /healthz says the process answers, /readyz that it can serve."""
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_cache():
+    cache.set("readyz", "ok", 5)
+    if cache.get("readyz") != "ok":
+        raise ConnectionError("the cache did not keep a value")
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    checks = {}
+    for name, check in (("database", check_database), ("cache", check_cache)):
+        try:
+            check()
+        except Exception as error:
+            checks[name] = f"unavailable: {type(error).__name__}"
+        else:
+            checks[name] = "ok"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )

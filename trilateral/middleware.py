@@ -1,0 +1,127 @@
+"""Request plumbing: a request id on every request and its log line, and a clear 503 when the
+database cannot be reached."""
+
+import json
+import logging
+import re
+import time
+import uuid
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+request_logger = logging.getLogger("trilateral.requests")
+fault_logger = logging.getLogger("trilateral.faults")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+VALID_REQUEST_ID = re.compile(r"[-A-Za-z0-9_.]{8,64}")
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line, so log collectors can index every field."""
+
+    def format(self, record):
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(getattr(record, "fields", {}))
+        if (
+            record.exc_info
+            and record.levelno >= logging.ERROR
+            and record.name != "trilateral.faults"
+        ):
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (kept from a load balancer's header when it sends a sane one),
+    returns it in the response, and logs one structured line per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request.id = incoming if VALID_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        started = time.monotonic()
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request.id
+        request_logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "fields": {
+                    "request_id": request.id,
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                }
+            },
+        )
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answers 503 — a page for people, JSON for programs — when the database is unreachable,
+    logging one line instead of a traceback."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError) or not is_unreachable(
+            exception
+        ):
+            return None
+        fault_logger.error(
+            "database unavailable: %s",
+            str(exception).splitlines()[0] if str(exception) else type(exception).__name__,
+            extra={"fields": {"request_id": getattr(request, "id", None), "path": request.path}},
+        )
+        return service_unavailable(request)
+
+
+def is_unreachable(exception: DatabaseError) -> bool:
+    """Connection failures, not errors in a query that reached a working database."""
+    if isinstance(exception, InterfaceError):
+        return True
+    message = str(exception).lower()
+    return any(
+        phrase in message
+        for phrase in (
+            "connection",
+            "could not connect",
+            "unable to open database",
+            "server closed",
+            "timeout",
+            "terminating",
+        )
+    )
+
+
+def service_unavailable(request):
+    message = _("The record is temporarily unavailable. Please try again in a few minutes.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {
+                "type": "server_error",
+                "errors": [{"code": "service_unavailable", "detail": message, "attr": None}],
+            },
+            status=503,
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+    response["Retry-After"] = "60"
+    return response
