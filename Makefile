@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate fixture lint format superuser clean
+.PHONY: run serve test install install-test migrate fixture lint format superuser backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ fixture: migrate
 run: fixture
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+## Serve with the production server (gunicorn + WhiteNoise); needs DJANGO_SECRET_KEY and
+## DJANGO_ALLOWED_HOSTS (and DJANGO_SECURE_SSL_REDIRECT=0 when no TLS proxy is in front).
+serve: install
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=0 $(BIN)/gunicorn trilateral.wsgi -c trilateral/gunicorn.py
+
 ## Create the first staff account (asks for a name and a password).
 superuser: migrate
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py createsuperuser
@@ -42,6 +49,15 @@ test: install-test
 	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 		DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY-test-only-secret-key-not-for-production} \
 		$(BIN)/pytest $(PYTEST_ARGS)
+
+## Write the whole record to backups/record-<UTC time>.json.gz (or FILE=…).
+backup: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py backup_record $(FILE)
+
+## Load a backup into an empty database: make restore FILE=backups/record-….json.gz
+restore: migrate
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/record-….json.gz" >&2; exit 2)
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py restore_record $(FILE)
 
 lint: install-test
 	$(BIN)/ruff check .
