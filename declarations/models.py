@@ -5,24 +5,28 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from meetings.models import Country, Meeting
 from trilateral.models import (
     EditedModel,
     Language,
     NaturalKeyManager,
+    PublicationStatus,
     PublishableModel,
     PublishableQuerySet,
     SourceFields,
     natural_key_values,
     published_needs_date_constraint,
+    updated_at_index,
 )
-from trilateral.search import contains_any
+from trilateral.search import contains_any, ranked_search
 
 
 class TopicQuerySet(PublishableQuerySet):
     def search(self, query):
-        return self.filter(contains_any(query, "name", "description"))
+        match = contains_any(query, "name", "description")
+        return ranked_search(self, query, match, "name", "description")
 
 
 class TopicManager(NaturalKeyManager.from_queryset(TopicQuerySet)):
@@ -37,12 +41,14 @@ class Topic(PublishableModel):
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
 
     objects = TopicManager()
+    history = HistoricalRecords()
     natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
+        permissions = [("publish_topic", _("Can publish, schedule and unpublish topics"))]
         constraints = [published_needs_date_constraint("topic")]
 
     def __str__(self):
@@ -77,19 +83,16 @@ class DeclarationQuerySet(PublishableQuerySet):
 
     def search(self, query):
         """Declarations whose title (in any party's wording), summary or text has the query."""
-        return self.filter(
+        match = (
             contains_any(query, "title", "summary")
             | Exists(
                 DeclarationTitle.objects.filter(declaration=OuterRef("pk")).filter(
                     contains_any(query, "title")
                 )
             )
-            | Exists(
-                Paragraph.objects.filter(declaration=OuterRef("pk")).filter(
-                    contains_any(query, "heading", "text")
-                )
-            )
+            | Exists(Paragraph.objects.filter(declaration=OuterRef("pk")).search(query))
         )
+        return ranked_search(self, query, match, "title", "summary")
 
 
 class DeclarationManager(NaturalKeyManager.from_queryset(DeclarationQuerySet)):
@@ -120,12 +123,17 @@ class Declaration(PublishableModel):
     )
 
     objects = DeclarationManager()
+    history = HistoricalRecords(m2m_fields=["topics"])
     natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["-meeting__year", "title"]
         verbose_name = _("declaration")
         verbose_name_plural = _("declarations")
+        permissions = [
+            ("publish_declaration", _("Can publish, schedule and unpublish declarations"))
+        ]
+        indexes = [updated_at_index("declaration")]
         constraints = [published_needs_date_constraint("declaration")]
 
     def __str__(self):
@@ -159,7 +167,7 @@ class ParagraphQuerySet(DeclarationChildQuerySet):
         return self.filter(topics=topic)
 
     def search(self, query):
-        return self.filter(contains_any(query, "heading", "text"))
+        return ranked_search(self, query, contains_any(query, "heading", "text"), "heading", "text")
 
 
 class ParagraphManager(NaturalKeyManager.from_queryset(ParagraphQuerySet)):
@@ -191,12 +199,14 @@ class DeclarationTitle(EditedModel):
     source_url = models.URLField(_("source"), max_length=500, blank=True)
 
     objects = DeclarationChildManager()
+    history = HistoricalRecords()
     natural_key_fields = ("declaration__slug", "language", "title")
 
     class Meta:
         ordering = ["declaration", "party__short_name", "language"]
         verbose_name = _("title used by a party")
         verbose_name_plural = _("titles used by the parties")
+        indexes = [updated_at_index("declarationtitle")]
         constraints = [
             models.UniqueConstraint(
                 fields=["declaration", "language", "title"],
@@ -236,12 +246,14 @@ class Paragraph(EditedModel):
     )
 
     objects = ParagraphManager()
+    history = HistoricalRecords(m2m_fields=["topics"])
     natural_key_fields = ("declaration__slug", "anchor")
 
     class Meta:
         ordering = ["declaration", "number", "id"]
         verbose_name = _("paragraph")
         verbose_name_plural = _("paragraphs")
+        indexes = [updated_at_index("paragraph")]
         constraints = [
             models.UniqueConstraint(
                 fields=["declaration", "anchor"],
@@ -271,16 +283,115 @@ class Paragraph(EditedModel):
     def get_absolute_url(self):
         return f"{self.declaration.get_absolute_url()}#{self.anchor}"
 
+    def taken_anchors(self):
+        """Anchors other paragraphs of the declaration use, now or as kept old permalinks."""
+        if not self.declaration_id:
+            return set()
+        live = Paragraph.objects.filter(declaration_id=self.declaration_id).exclude(pk=self.pk)
+        kept = ParagraphAnchorAlias.objects.filter(declaration_id=self.declaration_id).exclude(
+            paragraph_id=self.pk
+        )
+        return {*live.values_list("anchor", flat=True), *kept.values_list("anchor", flat=True)}
+
     def fill_anchor(self):
-        if not self.anchor and self.number:
-            self.anchor = f"p{self.number}"
+        """p<number>, or p<number>-2, … when a renumbered paragraph still holds p<number>."""
+        if self.anchor or not self.number:
+            return
+        taken = self.taken_anchors()
+        candidate, suffix = f"p{self.number}", 2
+        while candidate in taken:
+            candidate, suffix = f"p{self.number}-{suffix}", suffix + 1
+        self.anchor = candidate
 
     def clean(self):
         super().clean()
         self.fill_anchor()
+        kept_elsewhere = ParagraphAnchorAlias.objects.filter(
+            declaration_id=self.declaration_id, anchor=self.anchor
+        ).exclude(paragraph_id=self.pk)
+        if self.declaration_id and kept_elsewhere.exists():
+            raise ValidationError(
+                {"anchor": _("This anchor is kept as the old permalink of another paragraph.")}
+            )
 
     def save(self, *args, **kwargs):
         self.fill_anchor()
+        previous = None
+        if not self._state.adding:
+            previous = Paragraph.objects.filter(pk=self.pk).values_list("anchor", flat=True).first()
+        super().save(*args, **kwargs)
+        if previous and previous != self.anchor:
+            self.keep_old_anchor(previous)
+
+    def keep_old_anchor(self, old_anchor):
+        """Once the declaration is out, links to the old anchor must keep landing here."""
+        aliases = ParagraphAnchorAlias.objects.filter(declaration_id=self.declaration_id)
+        aliases.filter(paragraph=self, anchor=self.anchor).delete()
+        if self.declaration.publication_status == PublicationStatus.PUBLISHED:
+            aliases.update_or_create(
+                anchor=old_anchor,
+                defaults={"paragraph": self, "declaration_id": self.declaration_id},
+            )
+
+
+class ParagraphAnchorAlias(EditedModel):
+    """An anchor a paragraph was cited by before it changed. The declaration page renders it as
+    an extra id on the paragraph, so permalinks made before the change still land on it."""
+
+    declaration = models.ForeignKey(
+        Declaration, models.CASCADE, related_name="anchor_aliases", verbose_name=_("declaration")
+    )
+    paragraph = models.ForeignKey(
+        Paragraph, models.CASCADE, related_name="anchor_aliases", verbose_name=_("paragraph")
+    )
+    anchor = models.SlugField(_("old anchor"), max_length=50)
+
+    objects = DeclarationChildManager()
+    history = HistoricalRecords()
+    natural_key_fields = ("declaration__slug", "anchor")
+
+    class Meta:
+        ordering = ["declaration", "anchor"]
+        verbose_name = _("old paragraph anchor")
+        verbose_name_plural = _("old paragraph anchors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "anchor"],
+                name="paragraph_anchor_alias_unique_in_declaration",
+                violation_error_message=_("This old anchor already leads to a paragraph."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(anchor=""),
+                name="paragraph_anchor_alias_not_empty",
+                violation_error_message=_("An old anchor cannot be empty."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.anchor} → #{self.paragraph.anchor}"
+
+    def natural_key(self):
+        return natural_key_values(self)
+
+    natural_key.dependencies = ["declarations.declaration", "declarations.paragraph"]
+
+    def clean(self):
+        super().clean()
+        if self.paragraph_id:
+            self.declaration_id = self.paragraph.declaration_id
+        if (
+            self.declaration_id
+            and Paragraph.objects.filter(
+                declaration_id=self.declaration_id, anchor=self.anchor
+            ).exists()
+        ):
+            raise ValidationError(
+                {"anchor": _("A paragraph of this declaration has this anchor now.")}
+            )
+
+    def save(self, *args, **kwargs):
+        if self.paragraph_id and not self.declaration_id:
+            self.declaration_id = self.paragraph.declaration_id
         super().save(*args, **kwargs)
 
 
@@ -290,6 +401,7 @@ class DeclarationSource(SourceFields, EditedModel):
     )
 
     objects = DeclarationChildManager()
+    history = HistoricalRecords()
     natural_key_fields = ("declaration__slug", "url")
 
     class Meta:
@@ -326,7 +438,7 @@ class CommitmentQuerySet(DeclarationChildQuerySet):
         return self.filter(topic=topic)
 
     def search(self, query):
-        return self.filter(contains_any(query, "text"))
+        return ranked_search(self, query, contains_any(query, "text"), "text")
 
 
 class CommitmentManager(NaturalKeyManager.from_queryset(CommitmentQuerySet)):
@@ -368,12 +480,14 @@ class Commitment(EditedModel):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = CommitmentManager()
+    history = HistoricalRecords()
     natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["declaration", "order", "id"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
+        indexes = [updated_at_index("commitment")]
 
     def __str__(self):
         return self.text[:80]
@@ -432,6 +546,7 @@ class CommitmentUpdate(EditedModel):
     note = models.TextField(_("note"), blank=True)
 
     objects = CommitmentUpdateManager()
+    history = HistoricalRecords()
     natural_key_fields = ("commitment__slug", "reported_on")
 
     class Meta:
@@ -439,6 +554,7 @@ class CommitmentUpdate(EditedModel):
         get_latest_by = "reported_on"
         verbose_name = _("commitment update")
         verbose_name_plural = _("commitment updates")
+        indexes = [updated_at_index("commitmentupdate")]
         constraints = [
             models.UniqueConstraint(
                 fields=["commitment", "reported_on"],

@@ -1,13 +1,139 @@
-from django.views.generic import DetailView
+"""Public pages of declarations, their paragraphs and commitments, and the topics that link them."""
 
-from declarations.models import Declaration, Topic
+from itertools import groupby
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView
+
+from declarations.filters import CommitmentFilter, DeclarationFilter
+from declarations.models import (
+    Commitment,
+    CommitmentUpdate,
+    Declaration,
+    DeclarationTitle,
+    Paragraph,
+    Topic,
+)
+from meetings.models import Meeting
+from trilateral.views import FilteredListView, PreviewMixin, topic_years
 
 
-class DeclarationDetailView(DetailView):
+def with_progress(commitments, updates):
+    """Commitments with their topic and paragraph, and the progress reports among `updates`."""
+    return commitments.with_related().prefetch_related(
+        Prefetch("updates", queryset=updates.select_related("meeting"))
+    )
+
+
+class DeclarationListView(FilteredListView):
+    model = Declaration
+    filterset_class = DeclarationFilter
+    form_fields = ("q", "year", "topic", "kind")
+    extra_context = {"section": "declarations", "list_title": _("Declarations")}
+
     def get_queryset(self):
         return Declaration.objects.published().with_related()
 
 
-class TopicDetailView(DetailView):
+class DeclarationDetailView(PreviewMixin, DetailView):
+    model = Declaration
+    extra_context = {"section": "declarations"}
+
+    def get_queryset(self):
+        topics = self.visible(Topic.objects.all())
+        return (
+            super()
+            .get_queryset()
+            .with_related()
+            .with_corrections()
+            .prefetch_related(
+                Prefetch("titles", queryset=DeclarationTitle.objects.select_related("party")),
+                Prefetch(
+                    "paragraphs",
+                    queryset=Paragraph.objects.prefetch_related(
+                        Prefetch("topics", queryset=topics), "anchor_aliases"
+                    ),
+                ),
+                Prefetch(
+                    "commitments",
+                    queryset=with_progress(
+                        Commitment.objects.all(), self.visible(CommitmentUpdate.objects.all())
+                    ),
+                ),
+                Prefetch("topics", queryset=topics),
+                "sources",
+            )
+        )
+
+
+class TopicListView(ListView):
+    extra_context = {"section": "topics"}
+
     def get_queryset(self):
         return Topic.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        years, rows = topic_years(Declaration.objects.published())
+        context.update(matrix_years=years, matrix_rows=rows)
+        return context
+
+
+class TopicDetailView(PreviewMixin, DetailView):
+    """Everything on one topic, year by year: meetings, paragraphs and commitments."""
+
+    model = Topic
+    extra_context = {"section": "topics"}
+
+    def get_queryset(self):
+        return super().get_queryset().with_corrections()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        topic = self.object
+        # A meeting belongs here through a declaration the reader may see, not through a draft.
+        declarations = self.visible(Declaration.objects.for_topic(topic))
+        meetings = (
+            self.visible(Meeting.objects.all())
+            .filter(Exists(declarations.filter(meeting=OuterRef("pk"))))
+            .with_related()
+        )
+        paragraphs = (
+            self.visible(Paragraph.objects.for_topic(topic))
+            .select_related("declaration__meeting")
+            .order_by("-declaration__meeting__year", "declaration", "number")
+        )
+        commitments = with_progress(
+            self.visible(Commitment.objects.for_topic(topic)),
+            self.visible(CommitmentUpdate.objects.all()),
+        ).order_by("-declaration__meeting__year", "declaration", "order")
+        years = {}
+        for key, rows in (
+            ("meetings", meetings),
+            ("paragraphs", paragraphs),
+            ("commitments", commitments),
+        ):
+            for year, items in groupby(rows, key=year_of):
+                years.setdefault(year, {})[key] = list(items)
+        context["years"] = sorted(years.items(), reverse=True)
+        return context
+
+
+def year_of(row):
+    if isinstance(row, Meeting):
+        return row.year
+    return row.declaration.meeting.year
+
+
+class CommitmentListView(FilteredListView):
+    model = Commitment
+    filterset_class = CommitmentFilter
+    form_fields = ("q", "status", "topic", "year")
+    paginate_by = 50
+    extra_context = {"section": "commitments", "list_title": _("Commitments")}
+
+    def get_queryset(self):
+        return with_progress(
+            Commitment.objects.published(), CommitmentUpdate.objects.published()
+        ).order_by("-declaration__meeting__year", "declaration", "order")

@@ -6,6 +6,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from trilateral.models import (
     EditedModel,
@@ -16,8 +17,9 @@ from trilateral.models import (
     SourceFields,
     natural_key_values,
     published_needs_date_constraint,
+    updated_at_index,
 )
-from trilateral.search import contains_any
+from trilateral.search import contains_any, on_postgresql, ranked_search, similar_names
 
 ORDINALS = [
     pgettext_lazy("edition", "First"),
@@ -74,6 +76,7 @@ class Country(EditedModel):
     short_name = models.CharField(_("short name"), max_length=100, help_text=_("Korea"))
 
     objects = CountryManager()
+    history = HistoricalRecords()
     natural_key_fields = ("code",)
 
     class Meta:
@@ -123,6 +126,7 @@ class Organization(EditedModel):
     url = models.URLField(_("website"), blank=True)
 
     objects = OrganizationManager()
+    history = HistoricalRecords()
     natural_key_fields = ("slug",)
 
     class Meta:
@@ -145,13 +149,17 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(Exists(Participant.objects.published().filter(person=OuterRef("pk"))))
 
     def search(self, query):
-        """Finds a person by any spelling or script of their name (Ahn Dukgeun, 안덕근)."""
-        return self.filter(
-            contains_any(query, "name", "family_name", "given_name")
-            | Exists(
-                PersonName.objects.filter(person=OuterRef("pk")).filter(contains_any(query, "name"))
-            )
+        """Finds a person by any spelling or script of their name (Ahn Dukgeun, 안덕근) and, on
+        PostgreSQL, by a near miss of one (Raimundo)."""
+        names = PersonName.objects.filter(person=OuterRef("pk"))
+        match = contains_any(query, "name", "family_name", "given_name") | Exists(
+            names.filter(contains_any(query, "name"))
         )
+        if on_postgresql(self):
+            match |= similar_names(query, "name") | Exists(
+                names.filter(similar_names(query, "name"))
+            )
+        return self.filter(match)
 
 
 class PersonManager(NaturalKeyManager.from_queryset(PersonQuerySet)):
@@ -172,12 +180,14 @@ class Person(EditedModel):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
 
     objects = PersonManager()
+    history = HistoricalRecords()
     natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["family_name", "given_name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        indexes = [updated_at_index("person")]
 
     def __str__(self):
         return self.name
@@ -213,6 +223,7 @@ class PersonName(EditedModel):
     )
 
     objects = PersonNameManager()
+    history = HistoricalRecords()
     natural_key_fields = ("person__slug", "language", "name")
 
     class Meta:
@@ -280,12 +291,16 @@ class MeetingSeries(PublishableModel):
     origin = models.TextField(_("origin"), blank=True, help_text=_("How it began. Markdown."))
 
     objects = SeriesManager()
+    history = HistoricalRecords(m2m_fields=["members"])
     natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("meeting series")
         verbose_name_plural = _("meeting series")
+        permissions = [
+            ("publish_meetingseries", _("Can publish, schedule and unpublish meeting series"))
+        ]
         constraints = [published_needs_date_constraint("meetingseries")]
 
     def __str__(self):
@@ -332,6 +347,7 @@ class SeriesName(EditedModel):
     source_url = models.URLField(_("source"), max_length=500, blank=True)
 
     objects = SeriesNameManager()
+    history = HistoricalRecords()
     natural_key_fields = ("series__slug", "language", "name")
 
     class Meta:
@@ -367,24 +383,26 @@ class MeetingQuerySet(PublishableQuerySet):
         return self.select_related("series", "host_country")
 
     def for_topic(self, topic):
+        """Meetings whose published declarations take up the topic: a draft or scheduled
+        declaration must not reveal its subject before it is public."""
         from declarations.models import Declaration
 
         return self.filter(
-            Exists(Declaration.objects.for_topic(topic).filter(meeting=OuterRef("pk")))
+            Exists(
+                Declaration.objects.published().for_topic(topic).filter(meeting=OuterRef("pk"))
+            )
         )
 
     def search(self, query):
         """Meetings whose title, account or place mention the query, or where a person of that
         name (in any spelling) took part."""
-        return self.filter(
-            contains_any(query, "title", "summary", "body", "city", "venue")
-            | Exists(
-                Participant.objects.filter(
-                    meeting=OuterRef("pk"),
-                    person__in=Person.objects.search(query),
-                )
+        match = contains_any(query, "title", "summary", "body", "city", "venue") | Exists(
+            Participant.objects.filter(
+                meeting=OuterRef("pk"),
+                person__in=Person.objects.search(query),
             )
         )
+        return ranked_search(self, query, match, "title", "summary", "body")
 
 
 class MeetingManager(NaturalKeyManager.from_queryset(MeetingQuerySet)):
@@ -426,6 +444,7 @@ class Meeting(PublishableModel):
     body = models.TextField(_("body"), blank=True, help_text=_("The full account. Markdown."))
 
     objects = MeetingManager()
+    history = HistoricalRecords()
     natural_key_fields = ("slug",)
 
     class Meta:
@@ -433,6 +452,12 @@ class Meeting(PublishableModel):
         get_latest_by = "year"
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        permissions = [("publish_meeting", _("Can publish, schedule and unpublish meetings"))]
+        indexes = [
+            # The list's order, read newest first up to one page, and its year filter.
+            models.Index(fields=["-year", "-edition"], name="meeting_year_edition_idx"),
+            updated_at_index("meeting"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "edition"],
@@ -555,12 +580,14 @@ class Participant(EditedModel):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = ParticipantManager()
+    history = HistoricalRecords()
     natural_key_fields = ("meeting__slug", "person__slug")
 
     class Meta:
         ordering = ["meeting", "order", "id"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
+        indexes = [updated_at_index("participant")]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "person"],
@@ -609,6 +636,7 @@ class MeetingSource(SourceFields, EditedModel):
     )
 
     objects = MeetingSourceManager()
+    history = HistoricalRecords()
     natural_key_fields = ("meeting__slug", "url")
 
     class Meta:
@@ -659,6 +687,7 @@ class Remark(EditedModel):
     )
 
     objects = RemarkManager()
+    history = HistoricalRecords()
     natural_key_fields = ("meeting__slug", "order")
 
     class Meta:

@@ -5,6 +5,7 @@ input (letters for a year, a NUL byte, a number past 64 bits, an unknown slug) b
 on a page and a 400 in the API, never a database error.
 """
 
+import datetime
 import re
 
 import django_filters
@@ -56,8 +57,24 @@ class SearchFilter(django_filters.CharFilter):
         return qs.search(value) if value else qs
 
 
+class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment, turned into UTC: PostgreSQL refuses offsets past 15:59 and Python
+    cannot hold a moment before year 1 or after 9999 in UTC, so either is a form error."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
 class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
     """Records changed at or after a moment, for incremental sync."""
+
+    field_class = UtcDateTimeField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("field_name", "updated_at")

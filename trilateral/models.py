@@ -1,9 +1,13 @@
-"""Building blocks shared by the models of both apps: timestamps, versions and publication."""
+"""Building blocks shared by the models of both apps: timestamps, versions and publication,
+and the public correction notes that any published record can carry."""
 
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class EditedModel(models.Model):
@@ -38,6 +42,12 @@ class PublishableQuerySet(models.QuerySet):
         """Records the public may see: the only place this rule is written."""
         return self.filter(self.model.published_q())
 
+    def with_corrections(self):
+        """Prefetches the public corrections, read as `record.corrections.all`, in one query."""
+        return self.prefetch_related(
+            Prefetch("corrections", queryset=Correction.objects.published())
+        )
+
 
 class PublishableModel(EditedModel):
     """A record that is a draft until staff publish it. A published record with a future
@@ -57,6 +67,7 @@ class PublishableModel(EditedModel):
         db_index=True,
         help_text=_("When the record becomes public. A future time schedules it."),
     )
+    corrections = GenericRelation("trilateral.Correction")
 
     objects = PublishableQuerySet.as_manager()
 
@@ -98,6 +109,12 @@ def published_needs_date_constraint(model_name):
         name=f"{model_name}_published_has_date",
         violation_error_message=_("A published record needs a publication date and time."),
     )
+
+
+def updated_at_index(model_name):
+    """For incremental sync: the API's `updated_since` filter and `ordering=updated_at` read the
+    few rows changed lately without scanning a table that grows with every meeting."""
+    return models.Index(fields=["updated_at"], name=f"{model_name}_updated_idx")
 
 
 class Language(models.TextChoices):
@@ -145,3 +162,81 @@ def natural_key_values(instance):
             value = getattr(value, part)
         values.append(value)
     return tuple(values)
+
+
+# --- Public corrections -------------------------------------------------------------------------
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+    def published(self):
+        """Corrections already dated; they show wherever their record is public."""
+        return self.filter(corrected_at__lte=timezone.now())
+
+
+class Correction(EditedModel):
+    """A dated note, shown at the foot of a published record's page and in its feed entry,
+    that says what was corrected after publication."""
+
+    content_type = models.ForeignKey(
+        ContentType, models.CASCADE, related_name="+", verbose_name=_("kind of record")
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    corrected_at = models.DateTimeField(_("corrected on"), default=timezone.now)
+    text = models.TextField(
+        _("correction"), help_text=_("What was wrong and what the record says now.")
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["corrected_at", "id"]
+        get_latest_by = "corrected_at"
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class CacheGenerationManager(models.Manager):
+    def current(self):
+        state = self.filter(pk=1).first()
+        return state if state is not None else self.get_or_create(pk=1)[0]
+
+    def bump(self, next_publication_at=...):
+        """Raise the generation; `...` leaves the next scheduled moment as it is."""
+        changes = {"generation": models.F("generation") + 1, "changed_at": timezone.now()}
+        if next_publication_at is not ...:
+            changes["next_publication_at"] = next_publication_at
+        if not self.filter(pk=1).update(**changes):
+            self.get_or_create(
+                pk=1,
+                defaults={
+                    "next_publication_at": None
+                    if next_publication_at is ...
+                    else next_publication_at
+                },
+            )
+
+
+class CacheGeneration(models.Model):
+    """One row: the number every cached page is filed under, raised by each change to the record
+    (see trilateral.cache)."""
+
+    generation = models.BigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+    next_publication_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CacheGenerationManager()
+
+    class Meta:
+        verbose_name = _("cache generation")
+
+    def __str__(self):
+        return f"generation {self.generation}"

@@ -1,9 +1,18 @@
-"""Search helpers shared by the QuerySets' `search()` methods."""
+"""Search helpers shared by the QuerySets' `search()` methods.
+
+On PostgreSQL, English words are matched and ranked with full-text search (so "supply chain
+cooperation" finds "cooperate on supply chains"); everywhere, substring matching finds Korean and
+Japanese words inside a sentence and names in any script, which no word-splitting text-search
+configuration does. SQLite has substring matching alone.
+"""
 
 from functools import reduce
 from operator import or_
 
+from django.db import connections
 from django.db.models import Q
+
+SEARCH_CONFIG = "english"
 
 
 def contains_any(query, *fields):
@@ -13,3 +22,30 @@ def contains_any(query, *fields):
     word-splitting full-text configuration would.
     """
     return reduce(or_, (Q(**{f"{field}__icontains": query}) for field in fields))
+
+
+def on_postgresql(queryset):
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def ranked_search(queryset, query, match, *text_fields):
+    """Rows that `match`; on PostgreSQL also rows whose `text_fields` match the query as English
+    full text, best ranked first (ties keep the model's own order)."""
+    if not on_postgresql(queryset):
+        return queryset.filter(match)
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    vector = SearchVector(*text_fields, config=SEARCH_CONFIG)
+    search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+    return (
+        queryset.alias(search_vector=vector)
+        .annotate(search_rank=SearchRank(vector, search_query))
+        .filter(match | Q(search_vector=search_query))
+        .order_by("-search_rank", *queryset.model._meta.ordering)
+    )
+
+
+def similar_names(query, *fields):
+    """On PostgreSQL, names within a few letters of the query (Raimundo finds Gina Raimondo), by
+    trigram similarity with pg_trgm's default threshold."""
+    return reduce(or_, (Q(**{f"{field}__trigram_similar": query}) for field in fields))

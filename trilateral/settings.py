@@ -37,7 +37,8 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set. Set it to a long random value in production, "
             "or set DJANGO_DEBUG=1 to run locally with a development key."
         )
-    SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105 - used only with DEBUG on
+    # Used only with DEBUG on.
+    SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105  # nosec B105
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    # Full-text and trigram search lookups on PostgreSQL; inert on SQLite.
+    "django.contrib.postgres",
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
@@ -68,10 +71,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "trilateral.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # ETag on every page, cached or not, and 304 for a matching If-None-Match.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "trilateral.cache.AnonymousPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -97,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "trilateral.context_processors.site",
             ],
         },
     },
@@ -133,6 +140,31 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Cache --------------------------------------------------------------------------------------
+
+# Local memory by default; CACHE_URL=redis://… shares one cache between workers and servers. A
+# Redis outage degrades to uncached serving: errors are logged and treated as cache misses.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.25,
+                "IGNORE_EXCEPTIONS": True,
+            },
+            "KEY_PREFIX": "trilateral",
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous pages are cached and invalidated by the record's generation (trilateral.cache).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 # --- Passwords ----------------------------------------------------------------------------------
 
@@ -182,20 +214,30 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # --- API ----------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Token first, so that a request without credentials gets a 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
-    ],
+    "DEFAULT_PERMISSION_CLASSES": ["trilateral.api_policies.StaffWritePermission"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "trilateral.api_policies.FilterBackend",
+        "trilateral.api_policies.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "trilateral.api_policies.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["trilateral.api_policies.AnonRateThrottle"],
+    # Requests per second, minute, hour or day from one anonymous address, e.g. "120/minute".
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    "DEFAULT_SCHEMA_CLASS": "trilateral.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+}
+DRF_STANDARDIZED_ERRORS = {
+    # The defaults, and 409 (a delete that other records prevent) and 412 (a stale If-Match).
+    "ALLOWED_ERROR_STATUS_CODES": [400, 401, 403, 404, 405, 406, 409, 412, 415, 429, 500],
+    "ERROR_SCHEMAS": {
+        "409": "trilateral.openapi.ErrorResponse409Serializer",
+        "412": "trilateral.openapi.ErrorResponse412Serializer",
+    },
 }
 
 STANDARDIZED_ERRORS = "drf_standardized_errors.openapi_serializers"
@@ -211,11 +253,14 @@ SPECTACULAR_SETTINGS = {
         "ValidationErrorEnum": f"{STANDARDIZED_ERRORS}.ValidationErrorEnum.choices",
         "ClientErrorEnum": f"{STANDARDIZED_ERRORS}.ClientErrorEnum.choices",
         "ServerErrorEnum": f"{STANDARDIZED_ERRORS}.ServerErrorEnum.choices",
+        "MeetingStatusEnum": "meetings.models.MeetingStatus.choices",
+        "CommitmentStatusEnum": "declarations.models.CommitmentStatus.choices",
+        "ErrorCode409Enum": "trilateral.openapi.ErrorCode409Enum.choices",
+        "ErrorCode412Enum": "trilateral.openapi.ErrorCode412Enum.choices",
     },
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
-    ],
+    # drf-standardized-errors' copy of drf-spectacular's enum hook, which leaves the enums of
+    # the per-operation error components alone: running both would name them twice.
+    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }
 
 # --- Logging ------------------------------------------------------------------------------------

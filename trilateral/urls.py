@@ -1,14 +1,41 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from meetings.views import MeetingListView
+from declarations.sitemaps import DeclarationPagesSitemap, DeclarationSitemap, TopicSitemap
+from meetings.sitemaps import CountrySitemap, MeetingSitemap, PagesSitemap, PersonSitemap
+from trilateral.api import NotFoundView, SchemaView, api_urls
 from trilateral.health import healthz, readyz
+from trilateral.views import HomeView, SearchView, robots_txt
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "declaration-pages": DeclarationPagesSitemap,
+    "meetings": MeetingSitemap,
+    "declarations": DeclarationSitemap,
+    "topics": TopicSitemap,
+    "people": PersonSitemap,
+    "countries": CountrySitemap,
+}
 
 urlpatterns = [
-    path("", MeetingListView.as_view(), name="home"),
+    path("", HomeView.as_view(), name="home"),
+    path("search/", SearchView.as_view(), name="search"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("api/v1/", include((api_urls(), "api"))),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
+    # Any other address under /api/ ending in a slash: a JSON 404 like the rest of the API.
+    re_path(r"^api/(?:[\s\S]*/)?$", NotFoundView.as_view()),
     path("", include("meetings.urls")),
     path("", include("declarations.urls")),
 ]

@@ -1,0 +1,122 @@
+"""Subscriptions to meetings: an Atom feed of the record and an iCalendar of their dates."""
+
+import datetime
+from urllib.parse import urlsplit
+
+import icalendar
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from meetings.models import Meeting, MeetingStatus
+from trilateral.markdown import markdown_to_text, render_markdown
+
+FEED_LENGTH = 50
+
+
+class RecordFeed(Feed):
+    """What the Atom feeds of both apps share: newest publications first, summaries as HTML."""
+
+    feed_type = Atom1Feed
+
+    def author_name(self):
+        return settings.SITE_NAME
+
+    def item_title(self, item):
+        # Plain text: the feed generator escapes it once (Django's default would escape twice).
+        return str(item)
+
+    def item_description(self, item):
+        corrections = render_to_string(
+            "includes/corrections.html", {"corrections": item.corrections.all()}
+        )
+        return render_markdown(item.summary) + corrections
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+
+class MeetingFeed(RecordFeed):
+    title = gettext_lazy("Meetings")
+    subtitle = gettext_lazy("Meetings as they are added to the record, newest first.")
+
+    def link(self):
+        return reverse("meetings:meeting_list")
+
+    def items(self):
+        return (
+            Meeting.objects.published()
+            .with_related()
+            .with_corrections()
+            .order_by("-published_at")[:FEED_LENGTH]
+        )
+
+
+CALENDAR_STATUS = {
+    MeetingStatus.PLANNED: "CONFIRMED",
+    MeetingStatus.HELD: "CONFIRMED",
+    MeetingStatus.POSTPONED: "TENTATIVE",
+    MeetingStatus.CANCELLED: "CANCELLED",
+}
+
+
+class MeetingCalendarView(View):
+    """Every published meeting with a date, as all-day events a calendar can subscribe to.
+
+    A meeting's UID never changes, so a subscribed calendar updates the event in place when its
+    date moves (SEQUENCE follows the record's version) instead of adding a second one.
+    """
+
+    def get(self, request):
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", f"-//{settings.SITE_NAME}//Meetings//EN")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", _("%(site)s meetings") % {"site": settings.SITE_NAME})
+        calendar.add(
+            "x-wr-caldesc",
+            _("Meetings on the record. A planned meeting appears once its date is set."),
+        )
+        uid_host = urlsplit(settings.SITE_URL).hostname or "localhost"
+        meetings = (
+            Meeting.objects.published()
+            .with_related()
+            .filter(start_date__isnull=False)
+            .order_by("start_date", "pk")
+        )
+        for meeting in meetings:
+            calendar.add_component(meeting_event(meeting, request, uid_host))
+        response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+        return response
+
+
+def meeting_event(meeting, request, uid_host):
+    event = icalendar.Event()
+    event.add("uid", f"meeting-{meeting.pk}@{uid_host}")
+    event.add("dtstamp", meeting.updated_at)
+    event.add("last-modified", meeting.updated_at)
+    event.add("sequence", meeting.version)
+    event.add("summary", meeting.title)
+    # All-day events: DTEND is the day after the last day (it is exclusive).
+    event.add("dtstart", meeting.start_date)
+    event.add("dtend", meeting.last_day + datetime.timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add("status", CALENDAR_STATUS[meeting.status])
+    place = [meeting.venue, meeting.city, meeting.host_country and meeting.host_country.short_name]
+    if any(place):
+        event.add("location", ", ".join(part for part in place if part))
+    if meeting.summary:
+        event.add("description", markdown_to_text(meeting.summary))
+    event.add("url", request.build_absolute_uri(meeting.get_absolute_url()))
+    return event

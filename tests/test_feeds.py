@@ -1,0 +1,153 @@
+"""The machine-readable faces of the record: Atom feeds, the iCalendar, the sitemap, robots.txt."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import feedparser
+import icalendar
+import pytest
+from pytest_django.asserts import assertContains
+
+from meetings.models import Meeting, MeetingStatus
+from tests.factories import DeclarationFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+MEETING_URL = "/meetings/trilateral-industrial-ministers-2024/"
+DECLARATION_URL = "/declarations/trilateral-industrial-ministers-2024-joint-declaration/"
+
+
+def parse_feed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.version == "atom10"
+    return feed
+
+
+def calendar_events(client):
+    response = client.get("/calendar.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert calendar["VERSION"] == "2.0"
+    return {str(event["SUMMARY"]): event for event in calendar.walk("VEVENT")}
+
+
+# --- Atom -------------------------------------------------------------------------------------
+
+
+def test_meetings_feed_lists_published_meetings(client, first_meeting):
+    MeetingFactory(title="Meeting in draft", draft=True)
+    feed = parse_feed(client, "/feeds/meetings.atom")
+    assert feed.feed.title == "Meetings"
+    assert [entry.title for entry in feed.entries] == [
+        "First Trilateral Industrial Ministers' Meeting"
+    ]
+    entry = feed.entries[0]
+    assert entry.link == f"http://testserver{MEETING_URL}"
+    assert "met as a trio for the first time" in entry.summary
+    assert entry.published_parsed[:3] == (2024, 6, 28)
+
+
+def test_declarations_feed_lists_published_declarations_with_topics(client, first_meeting):
+    DeclarationFactory(title="Declaration in draft", draft=True)
+    feed = parse_feed(client, "/feeds/declarations.atom")
+    assert [entry.title for entry in feed.entries] == [
+        "Joint Declaration of the First Trilateral Industrial Ministers' Meeting"
+    ]
+    entry = feed.entries[0]
+    assert entry.link == f"http://testserver{DECLARATION_URL}"
+    assert {tag.term for tag in entry.tags} >= {"Semiconductors", "Critical minerals"}
+
+
+# --- iCalendar --------------------------------------------------------------------------------
+
+
+def test_calendar_holds_the_meeting_as_an_all_day_event(client, first_meeting):
+    event = calendar_events(client)["First Trilateral Industrial Ministers' Meeting"]
+    assert event.decoded("DTSTART") == datetime.date(2024, 6, 26)
+    # DTEND is exclusive: a one-day meeting ends the next day.
+    assert event.decoded("DTEND") == datetime.date(2024, 6, 27)
+    assert "Washington, D.C." in str(event["LOCATION"])
+    assert str(event["URL"]) == f"http://testserver{MEETING_URL}"
+    assert str(event["STATUS"]) == "CONFIRMED"
+
+
+def test_calendar_uid_stays_the_same_when_the_meeting_is_edited(client, first_meeting):
+    before = calendar_events(client)["First Trilateral Industrial Ministers' Meeting"]
+    meeting = Meeting.objects.get(slug="trilateral-industrial-ministers-2024")
+    meeting.title = "First Trilateral Industrial Ministers' Meeting (Washington)"
+    meeting.slug = "first-meeting"
+    meeting.end_date = datetime.date(2024, 6, 27)
+    meeting.save()
+    after = calendar_events(client)["First Trilateral Industrial Ministers' Meeting (Washington)"]
+    assert str(after["UID"]) == str(before["UID"])
+    assert after.decoded("DTEND") == datetime.date(2024, 6, 28)
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+
+
+def test_calendar_leaves_out_drafts_and_meetings_without_a_date(client, first_meeting):
+    MeetingFactory(title="Draft meeting", draft=True)
+    MeetingFactory(
+        title="Planned, no date", status=MeetingStatus.PLANNED, start_date=None, year=2027
+    )
+    MeetingFactory(
+        title="Planned with a date",
+        status=MeetingStatus.PLANNED,
+        start_date=datetime.date(2027, 5, 3),
+        end_date=datetime.date(2027, 5, 4),
+    )
+    MeetingFactory(title="Called off", status=MeetingStatus.CANCELLED)
+    events = calendar_events(client)
+    assert set(events) == {
+        "First Trilateral Industrial Ministers' Meeting",
+        "Planned with a date",
+        "Called off",
+    }
+    assert events["Planned with a date"].decoded("DTEND") == datetime.date(2027, 5, 5)
+    assert str(events["Called off"]["STATUS"]) == "CANCELLED"
+    assert len({str(event["UID"]) for event in events.values()}) == 3
+
+
+# --- Sitemap and robots.txt -------------------------------------------------------------------
+
+
+def test_sitemap_lists_every_public_page_and_no_draft(client, first_meeting):
+    draft = MeetingFactory(slug="draft-meeting", draft=True)
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    namespace = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = {
+        element.text
+        # The document is the site's own answer, not untrusted input.
+        for element in ET.fromstring(response.content).findall(".//sm:loc", namespace)  # noqa: S314
+    }
+    for path in [
+        "/",
+        "/meetings/",
+        "/topics/",
+        "/commitments/",
+        MEETING_URL,
+        DECLARATION_URL,
+        "/topics/semiconductors/",
+        "/people/ahn-duk-geun/",
+        "/countries/KR/",
+    ]:
+        assert f"http://testserver{path}" in locations
+    assert f"http://testserver{draft.get_absolute_url()}" not in locations
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assertContains(response, "Sitemap: http://testserver/sitemap.xml")
+    assertContains(response, "Disallow: /admin/")
+
+
+def test_every_page_links_its_feeds_and_calendar(client, first_meeting):
+    response = client.get("/")
+    assertContains(response, 'type="application/atom+xml"', count=2)
+    assertContains(response, 'rel="alternate" type="text/calendar"')

@@ -1,0 +1,121 @@
+"""Every public page, feed and sitemap runs as many queries for 30 meetings as for one."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import (
+    CommitmentFactory,
+    CommitmentUpdateFactory,
+    CountryFactory,
+    DeclarationSourceFactory,
+    DeclarationTitleFactory,
+    MeetingSeriesFactory,
+    MeetingSourceFactory,
+    ParagraphFactory,
+    ParticipantFactory,
+    PersonFactory,
+    PersonNameFactory,
+    RemarkFactory,
+    SeriesNameFactory,
+    TopicFactory,
+    build_meeting_record,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+class Record:
+    """A series whose meetings share a topic, a person and a country, so that every page, from
+    the meeting's own to the topic's and the person's, grows with the record."""
+
+    def __init__(self):
+        self.series = MeetingSeriesFactory()
+        self.topic = TopicFactory()
+        self.person = PersonFactory()
+        self.country = CountryFactory(code="KR")
+        self.meeting = self.add_meeting()
+        self.declaration = self.meeting.declarations.get()
+
+    def add_meeting(self):
+        meeting = build_meeting_record(
+            series=self.series, participants=1, paragraphs=1, topics=[self.topic]
+        )
+        participant = ParticipantFactory(meeting=meeting, person=self.person, country=self.country)
+        RemarkFactory(meeting=meeting, speaker=participant)
+        return meeting
+
+    def grow(self, count):
+        """`count` more meetings, and as many more rows of each kind on the first one."""
+        for _ in range(count):
+            self.add_meeting()
+            SeriesNameFactory(series=self.series)
+            participant = ParticipantFactory(meeting=self.meeting, country=self.country)
+            PersonNameFactory(person=participant.person)
+            RemarkFactory(meeting=self.meeting, speaker=participant)
+            MeetingSourceFactory(meeting=self.meeting)
+            paragraph = ParagraphFactory(declaration=self.declaration)
+            paragraph.topics.set([self.topic, TopicFactory()])
+            commitment = CommitmentFactory(
+                declaration=self.declaration, paragraph=paragraph, topic=self.topic
+            )
+            CommitmentUpdateFactory(commitment=commitment, meeting=self.meeting)
+            DeclarationTitleFactory(declaration=self.declaration)
+            DeclarationSourceFactory(declaration=self.declaration)
+            self.declaration.topics.add(TopicFactory())
+
+    def urls(self):
+        return {
+            "home": "/",
+            "meeting list": "/meetings/",
+            "meeting list, filtered": f"/meetings/?topic={self.topic.slug}&country=KR",
+            "meeting": self.meeting.get_absolute_url(),
+            "declaration list": "/declarations/",
+            "declaration": self.declaration.get_absolute_url(),
+            "topic list": "/topics/",
+            "topic": self.topic.get_absolute_url(),
+            "commitment list": "/commitments/?status=pledged",
+            "person": self.person.get_absolute_url(),
+            "country": "/countries/KR/",
+            "search": "/search/?q=e",
+            "meetings feed": "/feeds/meetings.atom",
+            "declarations feed": "/feeds/declarations.atom",
+            "calendar": "/calendar.ics",
+            "sitemap": "/sitemap.xml",
+        }
+
+
+PAGES = [
+    "home",
+    "meeting list",
+    "meeting list, filtered",
+    "meeting",
+    "declaration list",
+    "declaration",
+    "topic list",
+    "topic",
+    "commitment list",
+    "person",
+    "country",
+    "search",
+    "meetings feed",
+    "declarations feed",
+    "calendar",
+    "sitemap",
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_queries_do_not_grow_with_the_record(client, django_assert_num_queries, page):
+    record = Record()
+    url = record.urls()[page]
+    with CaptureQueriesContext(connection) as small:
+        small_response = client.get(url)
+    assert small_response.status_code == 200
+
+    record.grow(29)
+    with django_assert_num_queries(len(small)):
+        large_response = client.get(url)
+    assert large_response.status_code == 200
+    # The page really shows more: the comparison is between a small and a large page.
+    assert len(large_response.content) > len(small_response.content)

@@ -1,0 +1,122 @@
+"""/search/: a person by any spelling or script, words in any of the three languages, ranked
+full-text search on PostgreSQL, and plain answers to impossible queries."""
+
+import pytest
+from django.db import connection
+from pytest_django.asserts import assertContains, assertNotContains
+
+from declarations.models import Paragraph
+from meetings.models import Person
+from tests.factories import DeclarationFactory, ParagraphFactory, ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text and trigram search need PostgreSQL"
+)
+
+
+def people_found(client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    if 'id="people-heading"' not in html:
+        return set()
+    people = html.split('id="people-heading"')[1].split("</section>")[0]
+    return {person.slug for person in Person.objects.all() if person.get_absolute_url() in people}
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("Ahn Dukgeun", "ahn-duk-geun"),
+        ("Ahn Duk-geun", "ahn-duk-geun"),
+        ("안덕근", "ahn-duk-geun"),
+        ("安徳根", "ahn-duk-geun"),
+        ("齋藤健", "saito-ken"),
+        ("斎藤", "saito-ken"),
+        ("Ken Saito", "saito-ken"),
+        ("러몬도", "gina-raimondo"),
+        ("raimondo", "gina-raimondo"),
+    ],
+)
+def test_search_finds_a_person_by_any_spelling_or_script(client, first_meeting, query, slug):
+    assert people_found(client, query) == {slug}
+
+
+def test_search_finds_the_meeting_declaration_and_paragraphs(client, first_meeting):
+    response = client.get("/search/", {"q": "semiconductors"})
+    assertContains(response, 'href="/meetings/trilateral-industrial-ministers-2024/"')
+    assertContains(
+        response, 'href="/declarations/trilateral-industrial-ministers-2024-joint-declaration/"'
+    )
+    assertContains(response, "such as <mark>semiconductors</mark> and batteries")
+    assertContains(response, "Paragraph 1, Joint Declaration of the First")
+
+
+def test_search_finds_korean_and_japanese_words_inside_a_sentence(client, first_meeting):
+    declaration = DeclarationFactory(title="한미일 산업장관 공동선언문")
+    ParagraphFactory(declaration=declaration, text="3국은 반도체와 배터리 공급망 협력을 강화한다.")
+    ParagraphFactory(declaration=declaration, text="日米韓は半導体のサプライチェーンで協力する。")
+    response = client.get("/search/", {"q": "반도체"})
+    assertContains(response, "3국은 <mark>반도체</mark>와 배터리 공급망 협력을 강화한다.")
+    response = client.get("/search/", {"q": "半導体"})
+    assertContains(response, "日米韓は<mark>半導体</mark>のサプライチェーンで協力する。")
+
+
+def test_search_leaves_drafts_out(client, first_meeting):
+    participant = ParticipantFactory(meeting__draft=True, person__name="Hidden Minister")
+    ParagraphFactory(declaration=DeclarationFactory(draft=True), text="Hidden clause.")
+    assert participant.person.slug not in people_found(client, "Hidden Minister")
+    assertNotContains(client.get("/search/", {"q": "Hidden clause"}), "Hidden clause.")
+
+
+def test_search_without_a_query_shows_the_form(client, first_meeting):
+    response = client.get("/search/")
+    assert response.status_code == 200
+    assertContains(response, '<label for="id_q">Search the record</label>', html=True)
+    assertNotContains(response, "results for")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("x" * 10_000, "Ensure this value has at most 200 characters (it has 10000)."),
+        ("\x00", "Null characters are not allowed."),
+    ],
+)
+def test_impossible_queries_are_form_errors(client, first_meeting, query, message):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 400
+    assertContains(response, message, status_code=400)
+
+
+def test_no_result_says_what_to_try(client, first_meeting):
+    response = client.get("/search/", {"q": "zeppelin"})
+    assertContains(response, "0 results for “zeppelin”")
+    assertContains(response, "Try another spelling")
+
+
+@on_postgresql
+def test_full_text_search_matches_other_forms_of_the_words(client, first_meeting):
+    # Neither "strengthening" nor "chains resilience" appears as such in paragraph 1; English
+    # stemming matches "strengthen supply chain resilience".
+    paragraphs = Paragraph.objects.published().search("strengthening chains resilience")
+    assert [paragraph.anchor for paragraph in paragraphs] == ["p1"]
+
+
+@on_postgresql
+def test_full_text_search_ranks_the_closer_match_first(first_meeting):
+    declaration = DeclarationFactory()
+    ParagraphFactory(declaration=declaration, text="Batteries are mentioned once here.")
+    ParagraphFactory(
+        declaration=declaration,
+        text="Battery supply chains: batteries, battery materials and battery recycling.",
+    )
+    texts = [paragraph.text for paragraph in Paragraph.objects.search("battery")]
+    assert texts[0].startswith("Battery supply chains")
+
+
+@on_postgresql
+def test_a_near_spelling_of_a_name_finds_the_person(client, first_meeting):
+    assert people_found(client, "Raimundo") == {"gina-raimondo"}

@@ -1,0 +1,7 @@
+"""Values every public page template needs."""
+
+from django.conf import settings
+
+
+def site(request):
+    return {"site_name": settings.SITE_NAME}

@@ -1,0 +1,349 @@
+"""The home page, search and robots.txt, and the pieces every public page view shares."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import F, Prefetch
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+
+from declarations.models import Declaration, Paragraph, Topic
+from meetings.models import (
+    Cadence,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    Person,
+    SeriesName,
+    edition_ordinal,
+)
+from trilateral.filters import SEARCH_MAX_LENGTH
+from trilateral.markdown import markdown_to_text
+
+# --- Shared by the views of both apps -----------------------------------------------------------
+
+
+class PreviewMixin:
+    """A detail page the public sees once its record is published, and staff see before that.
+
+    The page of a record that is not public carries `object.is_public = False`, which the base
+    template shows as a "Draft" banner, and is never stored by a shared cache.
+    """
+
+    def visible(self, queryset):
+        """Staff also see drafts; everyone else sees published records only."""
+        return queryset if self.request.user.is_staff else queryset.published()
+
+    def get_queryset(self):
+        return self.visible(super().get_queryset())
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        obj.is_public = (
+            not self.request.user.is_staff
+            or type(obj)._default_manager.published().filter(pk=obj.pk).exists()
+        )
+        return obj
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_public:
+            add_never_cache_headers(response)
+        return response
+
+
+class FilteredListView(FilterView):
+    """A paginated list page with its resource's FilterSet as a form.
+
+    A value the FilterSet rejects (year=abc, a NUL byte, an unknown code) leaves the list empty
+    and answers 400 with the page and the form's error, so people and programs both see it.
+    """
+
+    template_name_suffix = "_list"
+    paginate_by = 20
+    # The filters offered on the page; the FilterSet may have more, for the API.
+    form_fields = ()
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        for field in filterset.form.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "published"):
+                # The choices name only what the public may see.
+                field.queryset = queryset.published()
+            if hasattr(field, "empty_label"):
+                field.empty_label = _("Any")
+                # The widget holds the choices built with the old label: give it fresh ones.
+                field.widget.choices = field.choices
+        return filterset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form_fields"] = self.form_fields
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
+def topic_years(declarations):
+    """Which published topics the given declarations cover in each year, for a topic-by-year table.
+
+    Returns the years (columns) and one row per topic: (topic, [(year, covered), …]). A topic
+    counts when the declaration or any of its paragraphs is tagged with it.
+    """
+    pairs = set(
+        Declaration.topics.through.objects.filter(declaration__in=declarations)
+        .values_list("topic_id", "declaration__meeting__year")
+        .union(
+            Paragraph.topics.through.objects.filter(
+                paragraph__declaration__in=declarations
+            ).values_list("topic_id", "paragraph__declaration__meeting__year")
+        )
+    )
+    years = sorted({year for _, year in pairs})
+    topics = Topic.objects.published().filter(pk__in={topic_id for topic_id, _ in pairs})
+    rows = [(topic, [(year, (topic.pk, year) in pairs) for year in years]) for topic in topics]
+    return years, rows
+
+
+# --- schema.org data ------------------------------------------------------------------------------
+
+CADENCE_YEARS = {Cadence.ANNUAL: 1, Cadence.BIENNIAL: 2}
+
+EVENT_STATUS = {
+    MeetingStatus.PLANNED: "https://schema.org/EventScheduled",
+    MeetingStatus.HELD: "https://schema.org/EventScheduled",
+    MeetingStatus.POSTPONED: "https://schema.org/EventPostponed",
+    MeetingStatus.CANCELLED: "https://schema.org/EventCancelled",
+}
+
+
+def meeting_event(meeting, request, participants=()):
+    """A meeting as a schema.org Event."""
+    event = {
+        "@type": "Event",
+        "name": meeting.title,
+        "url": request.build_absolute_uri(meeting.get_absolute_url()),
+        "eventStatus": EVENT_STATUS[meeting.status],
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+    }
+    if meeting.start_date:
+        event["startDate"] = meeting.start_date.isoformat()
+        event["endDate"] = meeting.last_day.isoformat()
+    if meeting.city or meeting.venue:
+        address = {"@type": "PostalAddress", "addressLocality": meeting.city}
+        if meeting.host_country:
+            address["addressCountry"] = meeting.host_country.code
+        event["location"] = {
+            "@type": "Place",
+            "name": meeting.venue or meeting.city,
+            "address": address,
+        }
+    if meeting.summary:
+        event["description"] = markdown_to_text(meeting.summary)
+    organizers = [p.organization for p in participants if p.is_host and p.organization]
+    if organizers:
+        event["organizer"] = [government_organization(org) for org in organizers]
+    if participants:
+        event["attendee"] = [
+            {
+                "@type": "Person",
+                "name": participant.person.name,
+                "jobTitle": participant.role_title,
+                **(
+                    {"affiliation": government_organization(participant.organization)}
+                    if participant.organization
+                    else {}
+                ),
+            }
+            for participant in participants
+        ]
+    return event
+
+
+def government_organization(organization):
+    data = {"@type": "GovernmentOrganization", "name": organization.name}
+    if organization.url:
+        data["url"] = organization.url
+    return data
+
+
+def series_event_series(series, meetings, request):
+    """A meeting series and its editions as a schema.org EventSeries."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "EventSeries",
+        "name": series.name,
+        "url": request.build_absolute_uri(reverse("home")),
+        "alternateName": sorted({name.name for name in series.names.all()} - {series.name}),
+        "subEvent": [meeting_event(meeting, request) for meeting in meetings],
+    }
+    if series.description:
+        data["description"] = markdown_to_text(series.description)
+    dated = [meeting.start_date for meeting in meetings if meeting.start_date]
+    if dated:
+        data["startDate"] = min(dated).isoformat()
+    if series.cadence in CADENCE_YEARS:
+        data["eventSchedule"] = {
+            "@type": "Schedule",
+            "repeatFrequency": f"P{CADENCE_YEARS[series.cadence]}Y",
+        }
+    return data
+
+
+# --- Home -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ExpectedEdition:
+    """The edition the cadence says comes next, while no meeting has been planned for it."""
+
+    edition: int
+    year: int
+
+    @property
+    def edition_label(self):
+        return edition_ordinal(self.edition)
+
+    @property
+    def year_passed(self):
+        return self.year < timezone.localdate().year
+
+
+def next_edition(series, meetings):
+    """The next edition: a planned (or postponed) meeting after the last one held, if there is
+    one; otherwise what the cadence implies, which the page shows as expected and unconfirmed."""
+    held = [meeting for meeting in meetings if meeting.status == MeetingStatus.HELD]
+    last_held = held[-1].edition if held else 0
+    for meeting in meetings:
+        if meeting.edition > last_held and meeting.status in {
+            MeetingStatus.PLANNED,
+            MeetingStatus.POSTPONED,
+        }:
+            return meeting
+    if not meetings or series.cadence not in CADENCE_YEARS:
+        return None
+    last = meetings[-1]
+    return ExpectedEdition(edition=last.edition + 1, year=last.year + CADENCE_YEARS[series.cadence])
+
+
+class HomeView(TemplateView):
+    """The series the site is first of all about: what it is, its editions and their topics."""
+
+    template_name = "home.html"
+
+    def get_series(self):
+        # The series established first is the site's own; others are reached through meetings.
+        return (
+            MeetingSeries.objects.published()
+            .with_corrections()
+            .prefetch_related(
+                "members",
+                Prefetch(
+                    "names",
+                    # The parties' own names first, then those others use.
+                    queryset=SeriesName.objects.select_related("party").order_by(
+                        F("party__short_name").asc(nulls_last=True), "language"
+                    ),
+                ),
+            )
+            .order_by(F("established_on").asc(nulls_last=True), "pk")
+            .first()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        series = self.get_series()
+        context["series"] = series
+        if series is None:
+            return context
+        meetings = list(
+            Meeting.objects.published()
+            .filter(series=series)
+            .select_related("host_country")
+            .prefetch_related(Prefetch("declarations", queryset=Declaration.objects.published()))
+            .order_by("edition")
+        )
+        held = [meeting for meeting in meetings if meeting.status == MeetingStatus.HELD]
+        years, rows = topic_years(Declaration.objects.published().filter(meeting__series=series))
+        upcoming = next_edition(series, meetings)
+        context.update(
+            meetings=meetings,
+            latest=held[-1] if held else None,
+            upcoming=upcoming,
+            expected=upcoming if isinstance(upcoming, ExpectedEdition) else None,
+            matrix_years=years,
+            matrix_rows=rows,
+            json_ld=series_event_series(series, meetings, self.request),
+        )
+        return context
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search the record"),
+        max_length=SEARCH_MAX_LENGTH,
+        required=False,
+        help_text=_(
+            "A name in any spelling or script (Ahn Dukgeun, 안덕근, 齋藤健), a place, a topic, "
+            "or words from a declaration."
+        ),
+    )
+
+
+class SearchView(TemplateView):
+    """Meetings, declarations, paragraphs and people that match a query, best matches first."""
+
+    template_name = "search.html"
+    extra_context = {"section": "search"}
+    limit = 20
+
+    def get(self, request, *args, **kwargs):
+        form = SearchForm(request.GET or None)
+        context = {"form": form}
+        if form.is_bound and not form.is_valid():
+            return self.render_to_response(self.get_context_data(**context), status=400)
+        query = form.cleaned_data["q"].strip() if form.is_bound else ""
+        if query:
+            context.update(query=query, results=self.results(query))
+        return self.render_to_response(self.get_context_data(**context))
+
+    def results(self, query):
+        found = {
+            "meetings": Meeting.objects.published().with_related().search(query),
+            "declarations": Declaration.objects.published().with_related().search(query),
+            "paragraphs": Paragraph.objects.published().with_related().search(query),
+            "people": Person.objects.published().search(query).prefetch_related("names"),
+        }
+        results = {}
+        for name, queryset in found.items():
+            # One row more than shown tells whether there are more, without a count query.
+            rows = list(queryset[: self.limit + 1])
+            results[name] = rows[: self.limit]
+            results[f"more_{name}"] = len(rows) > self.limit
+        results["total"] = sum(len(results[name]) for name in found)
+        return results
+
+
+# --- robots.txt -------------------------------------------------------------------------------
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
