@@ -8,14 +8,17 @@ from declarations.models import (
     DeclarationSource,
     DeclarationTitle,
     Paragraph,
+    ParagraphAnchorAlias,
     Topic,
 )
-from trilateral.admin import EditedAdmin, PublishableAdmin
+from trilateral.admin import EditedAdmin, PublishableAdmin, RecordForm, VersionedInline
+from trilateral.models import PublicationStatus
+from trilateral.workflow import can_publish
 
 
 @admin.register(Topic)
 class TopicAdmin(PublishableAdmin):
-    list_display = ("name", "slug", "publication_status", "published_at")
+    list_display = ("name", "slug", "publication_state")
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
@@ -24,15 +27,35 @@ class TopicAdmin(PublishableAdmin):
     )
 
 
-class DeclarationTitleInline(admin.TabularInline):
+class DeclarationTitleInline(VersionedInline, admin.TabularInline):
     model = DeclarationTitle
     fields = ("party", "used_by", "title", "language", "source_url")
     autocomplete_fields = ("party",)
     extra = 0
 
 
-class ParagraphInline(admin.StackedInline):
+class ParagraphForm(RecordForm):
+    """Once its declaration is published, a paragraph's anchor is part of citations: editors
+    see it fixed. A publisher may still change it; the old anchor is then kept as an alias."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        paragraph = self.instance
+        if (
+            "anchor" in self.fields
+            and paragraph.pk is not None
+            and paragraph.declaration.publication_status == PublicationStatus.PUBLISHED
+            and not can_publish(self.user, Declaration)
+        ):
+            self.fields["anchor"].disabled = True
+            self.fields["anchor"].help_text = _(
+                "Published: links cite this anchor, so it stays as it is."
+            )
+
+
+class ParagraphInline(VersionedInline, admin.StackedInline):
     model = Paragraph
+    form = ParagraphForm
     fields = (("number", "anchor"), "heading", "text", "topics")
     autocomplete_fields = ("topics",)
     extra = 0
@@ -48,7 +71,7 @@ class DeclarationChildFieldMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class CommitmentInline(DeclarationChildFieldMixin, admin.StackedInline):
+class CommitmentInline(VersionedInline, DeclarationChildFieldMixin, admin.StackedInline):
     model = Commitment
     fields = (("order", "slug", "status"), "text", ("paragraph", "topic"))
     autocomplete_fields = ("topic",)
@@ -56,7 +79,16 @@ class CommitmentInline(DeclarationChildFieldMixin, admin.StackedInline):
     extra = 0
 
 
-class DeclarationSourceInline(admin.TabularInline):
+class ParagraphAnchorAliasInline(VersionedInline, DeclarationChildFieldMixin, admin.TabularInline):
+    model = ParagraphAnchorAlias
+    fields = ("anchor", "paragraph")
+    extra = 0
+    verbose_name_plural = _(
+        "Old paragraph anchors: links to these still land on the paragraph they name"
+    )
+
+
+class DeclarationSourceInline(VersionedInline, admin.TabularInline):
     model = DeclarationSource
     fields = ("publisher", "title", "url", "published_on", "language")
     extra = 0
@@ -70,8 +102,7 @@ class DeclarationAdmin(PublishableAdmin):
         "kind",
         "adopted_on",
         "is_excerpt",
-        "publication_status",
-        "published_at",
+        "publication_state",
     )
     list_filter = ("kind", "is_excerpt", "publication_status", "meeting__series", "topics")
     list_select_related = ("meeting",)
@@ -84,6 +115,13 @@ class DeclarationAdmin(PublishableAdmin):
         (_("Content"), {"fields": ("summary", "is_excerpt", "topics")}),
         PublishableAdmin.publication_fieldset,
     )
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        # Old anchors matter only once links to the published text exist.
+        if obj is not None and obj.publication_status == PublicationStatus.PUBLISHED:
+            inlines.insert(2, ParagraphAnchorAliasInline)
+        return inlines
 
 
 @admin.register(DeclarationTitle)
@@ -102,7 +140,7 @@ class ParagraphAdmin(EditedAdmin):
     list_select_related = ("declaration",)
     search_fields = ("text", "heading", "anchor", "declaration__title")
     autocomplete_fields = ("declaration", "topics")
-    prepopulated_fields = {"anchor": ("number",)}
+    form = ParagraphForm
 
 
 @admin.register(DeclarationSource)
@@ -114,7 +152,7 @@ class DeclarationSourceAdmin(EditedAdmin):
     autocomplete_fields = ("declaration",)
 
 
-class CommitmentUpdateInline(admin.TabularInline):
+class CommitmentUpdateInline(VersionedInline, admin.TabularInline):
     model = CommitmentUpdate
     fields = ("reported_on", "meeting", "status", "note")
     autocomplete_fields = ("meeting",)

@@ -1,4 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import (
@@ -13,7 +18,8 @@ from meetings.models import (
     Remark,
     SeriesName,
 )
-from trilateral.admin import EditedAdmin, PublishableAdmin
+from meetings.services import meeting_plan_next_edition
+from trilateral.admin import EditedAdmin, PublishableAdmin, VersionedInline
 
 
 @admin.register(Country)
@@ -31,7 +37,7 @@ class OrganizationAdmin(EditedAdmin):
     prepopulated_fields = {"slug": ("abbreviation",)}
 
 
-class PersonNameInline(admin.TabularInline):
+class PersonNameInline(VersionedInline, admin.TabularInline):
     model = PersonName
     fields = ("name", "language", "note")
     extra = 1
@@ -54,7 +60,7 @@ class PersonNameAdmin(EditedAdmin):
     autocomplete_fields = ("person",)
 
 
-class SeriesNameInline(admin.TabularInline):
+class SeriesNameInline(VersionedInline, admin.TabularInline):
     model = SeriesName
     fields = ("party", "used_by", "name", "language", "source_url")
     autocomplete_fields = ("party",)
@@ -63,7 +69,7 @@ class SeriesNameInline(admin.TabularInline):
 
 @admin.register(MeetingSeries)
 class MeetingSeriesAdmin(PublishableAdmin):
-    list_display = ("name", "cadence", "established_on", "publication_status", "published_at")
+    list_display = ("name", "cadence", "established_on", "publication_state")
     list_filter = ("cadence", "publication_status")
     search_fields = ("name", "short_name", "slug", "names__name")
     prepopulated_fields = {"slug": ("name",)}
@@ -84,7 +90,7 @@ class SeriesNameAdmin(EditedAdmin):
     autocomplete_fields = ("series", "party")
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(VersionedInline, admin.TabularInline):
     model = Participant
     fields = (
         "order",
@@ -99,14 +105,14 @@ class ParticipantInline(admin.TabularInline):
     extra = 0
 
 
-class RemarkInline(admin.StackedInline):
+class RemarkInline(VersionedInline, admin.StackedInline):
     model = Remark
     fields = ("order", "speaker", "text", "source")
     autocomplete_fields = ("speaker", "source")
     extra = 0
 
 
-class MeetingSourceInline(admin.TabularInline):
+class MeetingSourceInline(VersionedInline, admin.TabularInline):
     model = MeetingSource
     fields = ("publisher", "title", "url", "published_on", "language")
     extra = 0
@@ -122,8 +128,7 @@ class MeetingAdmin(PublishableAdmin):
         "start_date",
         "status",
         "host_country",
-        "publication_status",
-        "published_at",
+        "publication_state",
     )
     list_filter = ("series", "status", "publication_status", "host_country", "year")
     list_select_related = ("series", "host_country")
@@ -141,6 +146,57 @@ class MeetingAdmin(PublishableAdmin):
         (_("Account"), {"fields": ("summary", "body")}),
         PublishableAdmin.publication_fieldset,
     )
+    actions = (*PublishableAdmin.actions, "plan_next_edition")
+    change_form_template = "admin/meetings/meeting/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/plan-next-edition/",
+                self.admin_site.admin_view(self.plan_next_edition_view),
+                name="meetings_meeting_plan_next_edition",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description=_("Plan the next edition"), permissions=["add"])
+    def plan_next_edition(self, request, queryset):
+        if len(queryset) != 1:
+            self.message_user(
+                request,
+                gettext("Choose the one meeting whose next edition you want to plan."),
+                messages.WARNING,
+            )
+            return None
+        return self._plan_next_edition(request, queryset[0])
+
+    def plan_next_edition_view(self, request, object_id):
+        """The one-click button on a meeting's page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        meeting = self.get_object(request, unquote(object_id))
+        if meeting is None:
+            raise Http404(gettext("There is no such meeting."))
+        return self._plan_next_edition(request, meeting)
+
+    def _plan_next_edition(self, request, meeting):
+        try:
+            planned = meeting_plan_next_edition(meeting=meeting, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(self.admin_url("change", meeting.pk))
+        self.log_addition(request, planned, gettext("Planned after %s") % meeting)
+        self.message_user(
+            request,
+            gettext(
+                "“%(meeting)s” is planned as a draft for %(year)s. Add its date, host and venue."
+            )
+            % {"meeting": planned, "year": planned.year},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self.admin_url("change", planned.pk))
 
 
 @admin.register(Participant)
