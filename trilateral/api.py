@@ -1,0 +1,297 @@
+"""The JSON API's shared machinery: the base viewset and serializer every resource uses, what
+each reader may see, conditional requests, and the router. The policies the settings name
+(permissions, throttling, filtering, pagination, CSV) are in `trilateral.api_policies`.
+
+Every resource goes through `RecordViewSet`, so a rule about writing (who may publish, what a
+stale `If-Match` means) is added in one place: its `perform_create`, `perform_update` and
+`perform_destroy` hooks.
+"""
+
+import hashlib
+import itertools
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import http_date, parse_etags, quote_etag
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.views import SpectacularAPIView
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+from rest_framework import exceptions, renderers, serializers
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
+from rest_framework.utils import model_meta
+from rest_framework.validators import UniqueValidator
+from rest_framework.views import APIView
+from rest_framework.viewsets import ModelViewSet
+
+from trilateral.api_policies import CSVRenderer
+from trilateral.filters import SLUG_OR_CODE
+
+# What a slug, a country code or a row id may look like in an address. Anything else (a NUL
+# byte, a slash, a number past 64 bits) never reaches a view, let alone the database.
+SLUG_PATTERN = r"[-a-zA-Z0-9_]{1,150}"
+COUNTRY_CODE_PATTERN = r"[A-Z]{2}"
+ID_PATTERN = r"[0-9]{1,18}"
+
+
+def visible(queryset, request):
+    """Staff see drafts as well; everyone else sees only what is published."""
+    return queryset if request.user.is_staff else queryset.published()
+
+
+# --- Conditional requests ---------------------------------------------------------------------
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = _(
+        "The record has changed since you read it. Fetch it again and reapply your change."
+    )
+    default_code = "precondition_failed"
+
+
+def representation_etag(request, data):
+    """A strong ETag for a detail representation: the hash of the JSON as it is rendered, so a
+    change anywhere in it, a nested child included, gives a new tag."""
+    body = renderers.JSONRenderer().render(data)
+    media_type = (getattr(request, "accepted_media_type", None) or "").encode()
+    return quote_etag(hashlib.sha256(media_type + b"\n" + body).hexdigest()[:40])
+
+
+def etag_listed(header, etag, *, weak=False):
+    """Whether an If-Match (strong comparison) or If-None-Match (`weak`) header names the tag."""
+    tags = parse_etags(header)
+    if weak:
+        tags = [tag.removeprefix("W/") for tag in tags]
+    return "*" in tags or etag in tags
+
+
+# --- Serializers --------------------------------------------------------------------------------
+
+
+class RelatedSlugField(serializers.SlugRelatedField):
+    """A related record named by its slug or code. A value that cannot be one is refused before
+    any query, since PostgreSQL rejects a NUL byte outright."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not SLUG_OR_CODE.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def plain_reverse(viewname, args=None, kwargs=None, request=None, format=None, **extra):
+    """An absolute link without the `?format=` of the request that produced it: a row of a CSV
+    export links to the record itself, which is JSON."""
+    url = reverse(viewname, args=args, kwargs=kwargs, **extra)
+    return request.build_absolute_uri(url) if request else url
+
+
+class LinkField(serializers.HyperlinkedIdentityField):
+    """The `url` of a record in the API."""
+
+    def __init__(self, view_name, **kwargs):
+        super().__init__(view_name=view_name, **kwargs)
+        self.reverse = plain_reverse
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageURLField(serializers.Field):
+    """The absolute address of the record's public page."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        return self.context["request"].build_absolute_uri(instance.get_absolute_url())
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """Writes are validated as the admin validates them: by the model's own `full_clean()`, so
+    the same constraints give the same messages, and nothing is saved unless all of it is valid.
+    Children (participants, paragraphs, …) are resources of their own, so nested summaries are
+    read-only."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # Uniqueness is checked by `full_clean()` below, with the admin's wording.
+        for field in fields.values():
+            field.validators = [v for v in field.validators if not isinstance(v, UniqueValidator)]
+        return fields
+
+    def get_validators(self):
+        # The model's constraints, unique-together ones included, run in `full_clean()`.
+        return []
+
+    def create(self, validated_data):
+        related = self.pop_many_to_many(validated_data)
+        return self.save_valid(self.Meta.model(**validated_data), related)
+
+    def update(self, instance, validated_data):
+        related = self.pop_many_to_many(validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return self.save_valid(instance, related)
+
+    def pop_many_to_many(self, validated_data):
+        relations = model_meta.get_field_info(self.Meta.model).relations
+        return {
+            name: validated_data.pop(name)
+            for name, relation in relations.items()
+            if relation.to_many and name in validated_data
+        }
+
+    def save_valid(self, instance, related):
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            errors = serializers.as_serializer_error(exc)
+            if NON_FIELD_ERRORS in errors:
+                errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+            raise serializers.ValidationError(errors) from exc
+        instance.save()
+        for name, values in related.items():
+            getattr(instance, name).set(values)
+        return instance
+
+
+# --- Viewsets -----------------------------------------------------------------------------------
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = _("This record cannot be deleted while other records refer to it.")
+    default_code = "protected"
+
+
+@extend_validation_errors(
+    ["invalid", "max_string_length", "max_value", "min_value"],
+    field_name="page_size",
+    actions=["list"],
+)
+@extend_validation_errors(["invalid"], field_name="ordering", actions=["list"])
+class RecordViewSet(ModelViewSet):
+    """A resource: list, read, create, update and delete, addressed by slug unless a subclass
+    says otherwise. Detail responses carry an ETag and Last-Modified; a matching If-None-Match
+    gets a 304, and a write whose If-Match no longer matches gets a 412."""
+
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    ordering_fields = ()
+
+    def get_renderers(self):
+        found = super().get_renderers()
+        return found if self.detail else [*found, CSVRenderer()]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # An error asked for as CSV still comes back in the API's one error format.
+        if response.exception and isinstance(response.accepted_renderer, CSVRenderer):
+            response.accepted_renderer = renderers.JSONRenderer()
+            response.accepted_media_type = response.accepted_renderer.media_type
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = self.get_serializer(instance).data
+        headers = self.validator_headers(instance, data)
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match and etag_listed(if_none_match, headers["ETag"], weak=True):
+            return Response(status=304, headers=headers)
+        return Response(data, headers=headers)
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(
+            instance, data=request.data, partial=kwargs.pop("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        # Children prefetched before the change may have changed with it.
+        instance._prefetched_objects_cache = {}
+        data = serializer.data
+        return Response(data, headers=self.validator_headers(serializer.instance, data))
+
+    def get_object(self):
+        instance = super().get_object()
+        if_match = self.request.headers.get("If-Match")
+        if if_match and self.request.method in ("PUT", "PATCH", "DELETE"):
+            current = representation_etag(self.request, self.get_serializer(instance).data)
+            if not etag_listed(if_match, current):
+                raise PreconditionFailed()
+        return instance
+
+    def validator_headers(self, instance, data):
+        return {
+            "ETag": representation_etag(self.request, data),
+            "Last-Modified": http_date(instance.updated_at.timestamp()),
+        }
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            # A few of them are enough to say what to change first.
+            blocking = sorted(str(record) for record in itertools.islice(exc.args[1], 10))
+            raise Conflict(
+                _("This record cannot be deleted while these refer to it: %(records)s.")
+                % {"records": "; ".join(blocking)}
+            ) from exc
+
+
+class NotFoundView(APIView):
+    """Any other address under /api/: a 404 in the API's JSON error format."""
+
+    permission_classes = ()
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, generated once per process and language. It changes only with the
+    code, and generating it takes seconds, which no anonymous request should be able to cost."""
+
+    schemas = {}
+
+    def _get_schema_response(self, request):
+        language = translation.get_language()
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        if language not in self.schemas:
+            with translation.override(language):
+                generator = self.generator_class(urlconf=self.urlconf, patterns=self.patterns)
+                self.schemas[language] = generator.get_schema(request=request, public=True)
+        return Response(self.schemas[language])
+
+
+# --- Router -------------------------------------------------------------------------------------
+
+
+def api_urls():
+    """The routes of every resource, from the `routes` list of each app's `api` module."""
+    from declarations import api as declarations_api
+    from meetings import api as meetings_api
+
+    router = DefaultRouter()
+    for prefix, viewset, basename in (*meetings_api.routes, *declarations_api.routes):
+        router.register(prefix, viewset, basename=basename)
+    return router.urls
