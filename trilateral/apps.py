@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class TrilateralConfig(AppConfig):
     name = "trilateral"
     verbose_name = _("Trilateral")
+
+    def ready(self):
+        from trilateral.cache import connect_signals
+
+        connect_signals()

@@ -21,6 +21,8 @@ FORMAT_VERSION = 1
 RECORD_APPS = ("meetings", "declarations", "trilateral")
 ACCOUNT_MODELS = ("auth.group", "auth.user")
 MIGRATION_CREATED = {"auth.group"}
+# The cache's bookkeeping is rebuilt on its own and is no part of the record.
+NOT_RECORD = {"trilateral.cachegeneration"}
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):
@@ -39,7 +41,11 @@ class BackupError(Exception):
 def record_models():
     models = [apps.get_model(label) for label in ACCOUNT_MODELS]
     for label in RECORD_APPS:
-        models.extend(apps.get_app_config(label).get_models())
+        models.extend(
+            model
+            for model in apps.get_app_config(label).get_models()
+            if model._meta.label_lower not in NOT_RECORD
+        )
     return serializers.sort_dependencies([(None, models)], allow_cycles=True)
 
 

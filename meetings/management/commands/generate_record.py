@@ -91,7 +91,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args, **options):
-        self.random = random.Random(options["seed"])  # noqa: S311 - test data, not secrets
+        # Test data, not secrets.
+        self.random = random.Random(options["seed"])  # noqa: S311  # nosec B311
         self.options = options
         started = time.monotonic()
         progress = Progress(options["series"] + 2, enabled=not options["quiet"])

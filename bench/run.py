@@ -1,0 +1,248 @@
+"""Benchmark the production server on a large record.
+
+Builds the large record (generate_record), starts gunicorn with the production settings, and
+drives it with wrk for each page type and API endpoint, uncached and with a warm cache, next to
+a minimal Django view as the baseline of what this stack does on this machine. Reports
+requests/s, p50 and p99 latency, errors, the ratio to the baseline, memory per worker, and each
+page's query count on the large record against a small one.
+
+    make bench                                  # SQLite
+    make bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/trilateral_bench
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS = ROOT / "bench" / "results"
+
+# (name, path) — detail pages use a generated meeting of full size (5 participants, 50 paragraphs).
+TARGETS = [
+    ("baseline (minimal view)", "/bench/baseline/"),
+    ("home", "/"),
+    ("meeting list", "/meetings/"),
+    ("meeting detail", "/meetings/gen-s1-2000/"),
+    ("declaration detail", "/declarations/gen-s1-2000-joint-statement/"),
+    ("topic page", "/topics/gen-semiconductors/"),
+    ("search", "/search/?q=semiconductors"),
+    ("API meeting list", "/api/v1/meetings/"),
+    ("API meeting detail", "/api/v1/meetings/gen-s1-2000/"),
+]
+
+
+def environment(database_url, cache):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url,
+        "PAGE_CACHE": "1" if cache else "0",
+        "API_ANON_RATE": "1000000/minute",
+        "LOG_LEVEL": "WARNING",
+    }
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def prepare(database_url):
+    env = environment(database_url, cache=False)
+    print(f"== preparing the large record on {database_url.split('@')[-1]}", flush=True)
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "loaddata", "first_meeting", "--verbosity", "0")
+    started = time.monotonic()
+    manage(env, "generate_record")
+    print(f"   generated in {time.monotonic() - started:.0f}s", flush=True)
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, database_url, cache, workers, threads):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = environment(database_url, cache)
+        env.update(GUNICORN_WORKERS=str(workers), GUNICORN_THREADS=str(threads))
+        env["GUNICORN_BIND"] = f"127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(  # noqa: S603
+            [PYTHON, "-m", "gunicorn", "trilateral.wsgi", "-c", "trilateral/gunicorn.py"],
+            cwd=ROOT,
+            env=env,
+        )
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{self.base}/healthz", timeout=2)  # noqa: S310
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start")
+
+    def resolve(self, path):
+        """The final path after redirects (e.g. a language prefix), which wrk does not follow."""
+        with urllib.request.urlopen(self.base + path, timeout=30) as response:  # noqa: S310
+            final = response.geturl()
+        return final[len(self.base) :]
+
+    def worker_memory_mb(self):
+        children = subprocess.run(  # noqa: S603
+            ["ps", "-o", "rss=", "--ppid", str(self.process.pid)],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split()
+        return [int(kb) / 1024 for kb in children]
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def to_ms(text):
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def load(url, connections, seconds):
+    output = subprocess.run(  # noqa: S603
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    errors = sum(
+        int(n)
+        for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output)
+        + re.findall(r"(?:connect|read|write|timeout) (\d+)", output)
+    )
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": to_ms(re.search(r"50%\s+(\S+)", output).group(1)),
+        "p99": to_ms(re.search(r"99%\s+(\S+)", output).group(1)),
+        "errors": errors,
+    }
+
+
+def query_counts(database_url):
+    """Queries per page on this database, counted in-process with the test client."""
+    code = """
+import json, django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client, counts = Client(), {}
+for name, path in TARGETS:
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(path, follow=True).status_code
+    counts[name] = (status, len(queries))
+print(json.dumps(counts))
+"""
+    env = environment(database_url, cache=False)
+    env["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    result = subprocess.run(  # noqa: S603
+        [PYTHON, "-c", f"TARGETS = {TARGETS!r}\n{code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def small_database_url(tmp):
+    url = f"sqlite:///{tmp}"
+    env = environment(url, cache=False)
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "loaddata", "first_meeting", "--verbosity", "0")
+    manage(env, "generate_record", "--series", "1", "--years", "30", "--quiet")
+    return url
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("GUNICORN_WORKERS", 4)))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", 4)))
+    parser.add_argument("--skip-prepare", action="store_true", help="reuse the large record")
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    database_url = args.database_url or f"sqlite:///{RESULTS / 'bench.sqlite3'}"
+    if not args.skip_prepare:
+        if database_url.startswith("sqlite"):
+            Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        prepare(database_url)
+
+    rows, memory = {}, {}
+    for mode, cache in (("uncached", False), ("warm cache", True)):
+        server = Server(database_url, cache, args.workers, args.threads)
+        try:
+            for name, path in TARGETS:
+                final = server.resolve(path)
+                server.resolve(path)  # warm the cache, the connection and the worker
+                print(f"-- {mode}: {name} ({final})", flush=True)
+                rows[(name, mode)] = load(server.base + final, args.connections, args.seconds)
+            memory[mode] = server.worker_memory_mb()
+        finally:
+            server.stop()
+
+    large = query_counts(database_url)
+    small = query_counts(small_database_url(RESULTS / "small.sqlite3"))
+    report = render(args, database_url, rows, memory, large, small)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    engine = "postgresql" if database_url.startswith("postgres") else "sqlite"
+    (RESULTS / f"{engine}-{stamp}.md").write_text(report)
+    print(report)
+
+
+def render(args, database_url, rows, memory, large, small):
+    engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+    baseline = {mode: rows[(TARGETS[0][0], mode)]["rps"] for mode in ("uncached", "warm cache")}
+    lines = [
+        f"### {engine}: {args.connections} connections, {args.seconds}s per row, "
+        f"{args.workers} workers x {args.threads} threads",
+        "",
+        "| page | mode | req/s | p50 ms | p99 ms | errors | vs baseline | queries (large/small) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for name, _ in TARGETS:
+        for mode in ("uncached", "warm cache"):
+            row = rows[(name, mode)]
+            ratio = row["rps"] / baseline[mode]
+            counts = f"{large[name][1]} / {small[name][1]}" if mode == "uncached" else ""
+            lines.append(
+                f"| {name} | {mode} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} "
+                f"| {row['errors']} | {ratio:.0%} | {counts} |"
+            )
+    for mode, sizes in memory.items():
+        per_worker = ", ".join(f"{mb:.0f}" for mb in sizes)
+        lines.append(f"\nMemory per worker ({mode}): {per_worker} MB")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""The response cache: anonymous readers get cached pages, and every change to the record shows
+on the very next request to every page and endpoint that shows it."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone
+
+from meetings.models import Meeting
+from tests.factories import build_meeting_record
+from trilateral.models import PublicationStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def pages_showing(meeting):
+    """Every page and endpoint that shows the meeting's title."""
+    return [
+        "/",
+        "/meetings/",
+        f"/meetings/{meeting.slug}/",
+        "/search/?q=Probe",
+        "/feeds/meetings.atom",
+        "/calendar.ics",
+        "/api/v1/meetings/",
+        f"/api/v1/meetings/{meeting.slug}/",
+    ]
+
+
+def shows(client, path, text):
+    response = client.get(path, follow=True)
+    return response.status_code == 200 and text in response.content.decode()
+
+
+def listed_in_sitemap(client, meeting):
+    return shows(client, "/sitemap.xml", f"/meetings/{meeting.slug}/")
+
+
+@pytest.fixture
+def meeting():
+    record = build_meeting_record()
+    Meeting.objects.filter(pk=record.pk).update(title="Cache Probe Ministers Meeting")
+    record.refresh_from_db()
+    return record
+
+
+def test_second_anonymous_request_is_served_from_the_cache(client, meeting):
+    first = client.get("/meetings/")
+    second = client.get("/meetings/")
+    assert first["X-Cache"] == "miss"
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert "Last-Modified" in second
+
+
+def test_staff_always_see_live_pages(staff_client, meeting):
+    staff_client.get("/meetings/")
+    assert "X-Cache" not in staff_client.get("/meetings/")
+
+
+def test_a_matching_etag_gets_304(client, meeting):
+    response = client.get(f"/meetings/{meeting.slug}/")
+    again = client.get(f"/meetings/{meeting.slug}/", headers={"If-None-Match": response["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_edit_shows_everywhere_on_the_next_request(client, meeting):
+    for path in pages_showing(meeting):
+        assert shows(client, path, "Cache Probe"), path
+    meeting.title = "Renamed Probe Ministers Meeting"
+    meeting.save()
+    for path in pages_showing(meeting):
+        assert shows(client, path, "Renamed Probe"), path
+        assert not shows(client, path, "Cache Probe"), path
+
+
+def test_unpublish_hides_everywhere_on_the_next_request(client, meeting):
+    for path in pages_showing(meeting):
+        assert shows(client, path, "Cache Probe"), path
+    assert listed_in_sitemap(client, meeting)
+    meeting.publication_status = PublicationStatus.DRAFT
+    meeting.save()
+    for path in pages_showing(meeting):
+        assert not shows(client, path, "Cache Probe"), path
+    assert not listed_in_sitemap(client, meeting)
+
+
+def test_publish_shows_everywhere_on_the_next_request(client, meeting):
+    meeting.publication_status = PublicationStatus.DRAFT
+    meeting.save()
+    for path in pages_showing(meeting):
+        assert not shows(client, path, "Cache Probe"), path
+    assert not listed_in_sitemap(client, meeting)
+    meeting.publication_status = PublicationStatus.PUBLISHED
+    meeting.save()
+    for path in pages_showing(meeting):
+        assert shows(client, path, "Cache Probe"), path
+    assert listed_in_sitemap(client, meeting)
+
+
+def test_delete_hides_everywhere_on_the_next_request(client, meeting):
+    paths = pages_showing(meeting)
+    for path in paths:
+        assert shows(client, path, "Cache Probe"), path
+    assert listed_in_sitemap(client, meeting)
+    meeting.declarations.all().delete()
+    meeting.delete()
+    for path in paths:
+        assert not shows(client, path, "Cache Probe"), path
+    assert not listed_in_sitemap(client, meeting)
+
+
+def test_a_scheduled_publication_appears_when_its_time_comes(client, meeting):
+    moment = timezone.now() + datetime.timedelta(hours=2)
+    meeting.published_at = moment
+    meeting.save()
+    for path in pages_showing(meeting):
+        assert not shows(client, path, "Cache Probe"), path
+    assert not listed_in_sitemap(client, meeting)
+    with time_machine.travel(moment + datetime.timedelta(seconds=1), tick=False):
+        for path in pages_showing(meeting):
+            assert shows(client, path, "Cache Probe"), path
+        assert listed_in_sitemap(client, meeting)
+
+
+def test_redis_down_still_serves_pages(client, settings, meeting):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.2,
+                "SOCKET_TIMEOUT": 0.2,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    for path in ("/meetings/", f"/meetings/{meeting.slug}/", "/api/v1/meetings/"):
+        assert client.get(path).status_code == 200, path
+        assert client.get(path).status_code == 200, path
+
+
+def test_real_redis_is_shared_and_invalidated(client, settings, meeting):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+        }
+    }
+    cache.clear()
+    assert client.get("/meetings/")["X-Cache"] == "miss"
+    assert client.get("/meetings/")["X-Cache"] == "hit"
+    meeting.title = "Redis Probe Ministers Meeting"
+    meeting.save()
+    assert shows(client, "/meetings/", "Redis Probe")
+    cache.clear()

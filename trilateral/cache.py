@@ -1,0 +1,132 @@
+"""Caching of anonymous GET responses, invalidated exactly.
+
+Every cached response is stored under the record's current *generation*, a number kept in the
+database so that every worker and every app server sees the same one. Any change to the record
+(save, delete, a many-to-many change) bumps it once the transaction commits, and so does the
+arrival of a scheduled publication time, so no page outlives a change. Old entries are never
+read again and expire on their own.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from django.utils.http import http_date
+
+RECORD_APPS = {"meetings", "declarations", "trilateral"}
+CACHE_SECONDS = 60 * 60 * 24
+
+
+def next_publication_at():
+    """The next moment a scheduled record becomes public, when pages must change unprompted."""
+    from declarations.models import Declaration, Topic
+    from meetings.models import Meeting, MeetingSeries
+    from trilateral.models import Correction, PublicationStatus
+
+    now = timezone.now()
+    moments = [
+        model.objects.filter(
+            publication_status=PublicationStatus.PUBLISHED, published_at__gt=now
+        ).aggregate(moment=Min("published_at"))["moment"]
+        for model in (MeetingSeries, Meeting, Declaration, Topic)
+    ]
+    moments.append(
+        Correction.objects.filter(corrected_at__gt=now).aggregate(moment=Min("corrected_at"))[
+            "moment"
+        ]
+    )
+    return min((moment for moment in moments if moment), default=None)
+
+
+def bump_generation(*, schedule_may_change=True):
+    """Files later pages under a new number; recomputes the next scheduled moment only when the
+    change could have moved it."""
+    from trilateral.models import CacheGeneration
+
+    CacheGeneration.objects.bump(next_publication_at() if schedule_may_change else ...)
+
+
+def current_generation():
+    """(generation, changed_at): one query, plus a bump when a scheduled time has passed."""
+    from trilateral.models import CacheGeneration
+
+    state = CacheGeneration.objects.current()
+    if state.next_publication_at and state.next_publication_at <= timezone.now():
+        bump_generation()
+        state = CacheGeneration.objects.current()
+    return state
+
+
+def record_changed(sender, **kwargs):
+    """Bumps the generation inside the writer's transaction: readers elsewhere see the new number
+    exactly when they can see the change, and a rolled-back change takes its bump with it."""
+    if sender._meta.app_label in RECORD_APPS and sender._meta.model_name != "cachegeneration":
+        bump_generation(
+            schedule_may_change=hasattr(sender, "published_q") or sender.__name__ == "Correction"
+        )
+
+
+def connect_signals():
+    post_save.connect(record_changed, dispatch_uid="cache-record-saved")
+    post_delete.connect(record_changed, dispatch_uid="cache-record-deleted")
+    m2m_changed.connect(record_changed, dispatch_uid="cache-record-m2m")
+
+
+def is_anonymous_read(request):
+    return (
+        request.method in {"GET", "HEAD"}
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "Authorization" not in request.headers
+    )
+
+
+def cache_key(request, generation, kind):
+    variant = "\n".join(
+        [
+            request.get_full_path(),
+            request.headers.get("Accept", ""),
+            request.headers.get("Accept-Language", ""),
+            getattr(request, "LANGUAGE_CODE", ""),
+        ]
+    )
+    digest = hashlib.sha256(variant.encode()).hexdigest()
+    return f"{kind}:{generation}:{digest}"
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves anonymous readers' pages from the cache; staff and the admin always see live data.
+    Responses carry `Last-Modified` from the last change of the record, and an `ETag` is added
+    further up by ConditionalGetMiddleware, which answers 304 to a matching revalidation."""
+
+    SKIP_PREFIXES = ("/admin/", "/api/", "/healthz", "/readyz", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE or not is_anonymous_read(request):
+            return self.get_response(request)
+        if request.path.startswith(self.SKIP_PREFIXES):
+            return self.get_response(request)
+        try:
+            state = current_generation()
+        except DatabaseError:
+            # The view will meet the same fault and answer with the 503 page.
+            return self.get_response(request)
+        key = cache_key(request, state.generation, "page")
+        response = cache.get(key)
+        if response is not None:
+            response["X-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            response["Last-Modified"] = http_date(state.changed_at.timestamp())
+            response["X-Cache"] = "miss"
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            cache.set(key, response, CACHE_SECONDS)
+        return response
