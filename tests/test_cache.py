@@ -166,3 +166,25 @@ def test_real_redis_is_shared_and_invalidated(client, settings, meeting):
     meeting.save()
     assert shows(client, "/meetings/", "Redis Probe")
     cache.clear()
+
+
+def test_api_reads_are_cached_after_throttling_and_revalidate(client, meeting):
+    path = f"/api/v1/meetings/{meeting.slug}/"
+    first = client.get(path)
+    second = client.get(path)
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert second.json() == first.json()
+    assert second["ETag"] == first["ETag"]
+    assert client.get(path, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    assert client.get("/api/v1/meetings/")["X-Cache"] == "miss"
+    assert client.get("/api/v1/meetings/")["X-Cache"] == "hit"
+    assert client.get("/api/v1/meetings/?format=csv")["X-Cache"] == "miss"
+
+
+def test_anonymous_api_rate_limit_holds_for_cached_reads(client, settings, meeting):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+    }
+    statuses = [client.get("/api/v1/meetings/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]

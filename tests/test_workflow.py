@@ -258,11 +258,6 @@ def test_through_the_api_an_editor_edits_a_draft_and_the_public_cannot_see_it(ed
     ).status_code in (401, 403)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="RecordViewSet.perform_create/perform_update call check_serializer_publication() "
-    "once wired; remove this marker then",
-)
 def test_through_the_api_an_editor_cannot_publish(editor_user, draft):
     response = api_as(editor_user).patch(
         meeting_api_url(draft),

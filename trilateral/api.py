@@ -11,9 +11,10 @@ import hashlib
 import itertools
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.urls import reverse
 from django.utils import translation
@@ -33,7 +34,9 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ModelViewSet
 
 from trilateral.api_policies import CSVRenderer
+from trilateral.cache import CACHE_SECONDS, cache_key, current_generation, is_anonymous_read
 from trilateral.filters import SLUG_OR_CODE
+from trilateral.workflow import check_serializer_publication
 
 # What a slug, a country code or a row id may look like in an address. Anything else (a NUL
 # byte, a slash, a number past 64 bits) never reaches a view, let alone the database.
@@ -198,14 +201,54 @@ class RecordViewSet(ModelViewSet):
             response.accepted_media_type = response.accepted_renderer.media_type
         return response
 
+    def list(self, request, *args, **kwargs):
+        return self.cached_read(
+            request, lambda: super(RecordViewSet, self).list(request, *args, **kwargs)
+        )
+
     def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        data = self.get_serializer(instance).data
-        headers = self.validator_headers(instance, data)
+        def build():
+            instance = self.get_object()
+            data = self.get_serializer(instance).data
+            return Response(data, headers=self.validator_headers(instance, data))
+
+        response = self.cached_read(request, build)
         if_none_match = request.headers.get("If-None-Match")
-        if if_none_match and etag_listed(if_none_match, headers["ETag"], weak=True):
-            return Response(status=304, headers=headers)
-        return Response(data, headers=headers)
+        if (
+            response.status_code == 200
+            and if_none_match
+            and etag_listed(if_none_match, response["ETag"], weak=True)
+        ):
+            return Response(
+                status=304,
+                headers={name: response[name] for name in ("ETag", "Last-Modified")},
+            )
+        return response
+
+    def cached_read(self, request, build):
+        """Anonymous reads come from the response cache, filed under the record's generation
+        (see trilateral.cache), after authentication and throttling have run as for any read."""
+        if not (settings.PAGE_CACHE and is_anonymous_read(request)):
+            return build()
+        try:
+            state = current_generation()
+        except DatabaseError:
+            return build()
+        key = cache_key(request, state.generation, f"api:{request.accepted_media_type}")
+        cached = cache.get(key)
+        if cached is not None:
+            data, headers = cached
+            response = Response(data, headers=headers)
+            response["X-Cache"] = "hit"
+            return response
+        response = build()
+        if response.status_code == 200:
+            headers = {
+                name: response[name] for name in ("ETag", "Last-Modified") if name in response
+            }
+            cache.set(key, (response.data, headers), CACHE_SECONDS)
+            response["X-Cache"] = "miss"
+        return response
 
     def update(self, request, *args, **kwargs):
         instance = self.get_object()
@@ -235,10 +278,12 @@ class RecordViewSet(ModelViewSet):
         }
 
     def perform_create(self, serializer):
+        check_serializer_publication(user=self.request.user, serializer=serializer)
         with transaction.atomic():
             serializer.save()
 
     def perform_update(self, serializer):
+        check_serializer_publication(user=self.request.user, serializer=serializer)
         with transaction.atomic():
             serializer.save()
 
