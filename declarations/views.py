@@ -2,7 +2,9 @@
 
 from itertools import groupby
 
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
@@ -89,35 +91,55 @@ class TopicDetailView(PreviewMixin, DetailView):
     def get_queryset(self):
         return super().get_queryset().with_corrections()
 
+    years_per_page = 5
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         topic = self.object
         # A meeting belongs here through a declaration the reader may see, not through a draft.
         declarations = self.visible(Declaration.objects.for_topic(topic))
-        meetings = (
-            self.visible(Meeting.objects.all())
-            .filter(Exists(declarations.filter(meeting=OuterRef("pk"))))
-            .with_related()
+        meetings = self.visible(Meeting.objects.all()).filter(
+            Exists(declarations.filter(meeting=OuterRef("pk")))
         )
+        commitments = self.visible(Commitment.objects.for_topic(topic))
+        # The record grows by a year at a time: a page shows a few years, newest first.
+        all_years = sorted(
+            {
+                *meetings.values_list("year", flat=True),
+                *commitments.values_list("declaration__meeting__year", flat=True),
+            },
+            reverse=True,
+        )
+        page = self.paginate_years(all_years)
+        shown = page.object_list
         paragraphs = (
             self.visible(Paragraph.objects.for_topic(topic))
+            .filter(declaration__meeting__year__in=shown)
             .select_related("declaration__meeting")
             .order_by("-declaration__meeting__year", "declaration", "number")
         )
         commitments = with_progress(
-            self.visible(Commitment.objects.for_topic(topic)),
+            commitments.filter(declaration__meeting__year__in=shown),
             self.visible(CommitmentUpdate.objects.all()),
         ).order_by("-declaration__meeting__year", "declaration", "order")
         years = {}
         for key, rows in (
-            ("meetings", meetings),
+            ("meetings", meetings.filter(year__in=shown).with_related()),
             ("paragraphs", paragraphs),
             ("commitments", commitments),
         ):
             for year, items in groupby(rows, key=year_of):
                 years.setdefault(year, {})[key] = list(items)
         context["years"] = sorted(years.items(), reverse=True)
+        context["page_obj"], context["paginator"] = page, page.paginator
         return context
+
+    def paginate_years(self, years):
+        paginator = Paginator(years, self.years_per_page, allow_empty_first_page=True)
+        try:
+            return paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404(_("There is no such page.")) from error
 
 
 def year_of(row):

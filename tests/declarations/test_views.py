@@ -213,3 +213,19 @@ def test_commitment_list_bad_filter_is_a_form_error(client, first_meeting, query
 def test_commitments_of_draft_declarations_are_hidden(client, first_meeting):
     CommitmentFactory(declaration=DeclarationFactory(draft=True), text="Not yet agreed.")
     assertNotContains(client.get("/commitments/"), "Not yet agreed.")
+
+
+def test_topic_page_shows_five_years_a_page(client, db):
+    from tests.factories import MeetingSeriesFactory, TopicFactory, build_meeting_record
+
+    topic, series = TopicFactory(name="Shipbuilding"), MeetingSeriesFactory()
+    for edition in range(1, 8):
+        build_meeting_record(series=series, edition=edition, paragraphs=1, topics=[topic])
+    years = sorted(series.meetings.values_list("year", flat=True), reverse=True)
+    first = client.get(f"/topics/{topic.slug}/").content.decode()
+    assert all(f'id="year-{year}"' in first for year in years[:5])
+    assert not any(f'id="year-{year}"' in first for year in years[5:])
+    second = client.get(f"/topics/{topic.slug}/?page=2").content.decode()
+    assert all(f'id="year-{year}"' in second for year in years[5:])
+    assert client.get(f"/topics/{topic.slug}/?page=3").status_code == 404
+    assert client.get(f"/topics/{topic.slug}/?page=abc").status_code == 404
