@@ -1,6 +1,7 @@
 """Subscriptions to meetings: an Atom feed of the record and an iCalendar of their dates."""
 
 import datetime
+import re
 from urllib.parse import urlsplit
 
 import icalendar
@@ -20,10 +21,28 @@ from trilateral.markdown import markdown_to_text, render_markdown
 FEED_LENGTH = 50
 
 
+# Control characters that XML 1.0 cannot carry (a vertical tab pasted from a word processor).
+XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_safe(value):
+    return XML_FORBIDDEN.sub("", value) if isinstance(value, str) else value
+
+
+class XmlSafeAtomFeed(Atom1Feed):
+    """An Atom feed that drops characters XML forbids instead of failing on them."""
+
+    def add_item(self, *args, **kwargs):
+        kwargs = {key: xml_safe(value) for key, value in kwargs.items()}
+        if kwargs.get("categories"):
+            kwargs["categories"] = [xml_safe(category) for category in kwargs["categories"]]
+        super().add_item(*[xml_safe(arg) for arg in args], **kwargs)
+
+
 class RecordFeed(Feed):
     """What the Atom feeds of both apps share: newest publications first, summaries as HTML."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtomFeed
 
     def author_name(self):
         return settings.SITE_NAME
