@@ -107,6 +107,11 @@ def test_database_down_gives_503_page_json_and_a_log_line(server_without_databas
     assert "temporarily unavailable" in body
     assert "<html" in body
 
+    status, headers, body = fetch(f"{base}/api/v1/meetings/")
+    assert status == 503
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(body)["errors"][0]["code"] == "service_unavailable"
+
     status, headers, body = fetch(f"{base}/readyz")
     assert status == 503
     assert json.loads(body)["checks"]["database"].startswith("unavailable")
@@ -117,3 +122,19 @@ def test_database_down_gives_503_page_json_and_a_log_line(server_without_databas
     output = log.read_text()
     assert "database unavailable" in output
     assert "Traceback" not in output
+
+
+@pytest.mark.django_db
+def test_readyz_reports_a_cache_outage_as_degraded_not_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["checks"]["cache"].startswith("unavailable")
+    assert response.json()["checks"]["database"] == "ok"

@@ -81,16 +81,39 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError) or not is_unreachable(
-            exception
-        ):
-            return None
-        fault_logger.error(
-            "database unavailable: %s",
-            str(exception).splitlines()[0] if str(exception) else type(exception).__name__,
-            extra={"fields": {"request_id": getattr(request, "id", None), "path": request.path}},
-        )
-        return service_unavailable(request)
+        return database_unavailable_response(request, exception)
+
+
+def database_unavailable_response(request, exception):
+    """The 503 answer (and its log line) when `exception` says the database is unreachable."""
+    if not is_database_unreachable(exception):
+        return None
+    log_database_unavailable(request, exception)
+    return service_unavailable(request)
+
+
+def is_database_unreachable(exception):
+    return isinstance(exception, OperationalError | InterfaceError) and is_unreachable(exception)
+
+
+def log_database_unavailable(request, exception):
+    fault_logger.error(
+        "database unavailable: %s",
+        str(exception).splitlines()[0] if str(exception) else type(exception).__name__,
+        extra={"fields": {"request_id": getattr(request, "id", None), "path": request.path}},
+    )
+
+
+def api_exception_handler(exception, context):
+    """The API's errors in one JSON format (drf-standardized-errors), except that an unreachable
+    database is a 503 as it is for the pages, not a 500."""
+    from drf_standardized_errors.handler import exception_handler
+    from rest_framework.response import Response
+
+    if not is_database_unreachable(exception):
+        return exception_handler(exception, context)
+    log_database_unavailable(context["request"], exception)
+    return Response(unavailable_body(), status=503, headers={"Retry-After": RETRY_AFTER})
 
 
 def is_unreachable(exception: DatabaseError) -> bool:
@@ -111,17 +134,25 @@ def is_unreachable(exception: DatabaseError) -> bool:
     )
 
 
+RETRY_AFTER = "60"
+
+
+def unavailable_message():
+    return _("The record is temporarily unavailable. Please try again in a few minutes.")
+
+
+def unavailable_body():
+    return {
+        "type": "server_error",
+        "errors": [{"code": "service_unavailable", "detail": unavailable_message(), "attr": None}],
+    }
+
+
 def service_unavailable(request):
-    message = _("The record is temporarily unavailable. Please try again in a few minutes.")
     if request.path.startswith("/api/"):
-        response = JsonResponse(
-            {
-                "type": "server_error",
-                "errors": [{"code": "service_unavailable", "detail": message, "attr": None}],
-            },
-            status=503,
-        )
+        response = JsonResponse(unavailable_body(), status=503)
     else:
+        message = unavailable_message()
         response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
-    response["Retry-After"] = "60"
+    response["Retry-After"] = RETRY_AFTER
     return response

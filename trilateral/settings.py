@@ -229,7 +229,7 @@ REST_FRAMEWORK = {
     # Requests per second, minute, hour or day from one anonymous address, e.g. "120/minute".
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
     "DEFAULT_SCHEMA_CLASS": "trilateral.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "EXCEPTION_HANDLER": "trilateral.middleware.api_exception_handler",
 }
 DRF_STANDARDIZED_ERRORS = {
     # The defaults, and 409 (a delete that other records prevent) and 412 (a stale If-Match).
