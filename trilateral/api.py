@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from drf_spectacular.views import SpectacularAPIView
+from drf_standardized_errors.handler import ExceptionHandler as StandardizedExceptionHandler
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import exceptions, renderers, serializers
 from rest_framework.response import Response
@@ -36,6 +37,12 @@ from rest_framework.viewsets import ModelViewSet
 from trilateral.api_policies import CSVRenderer
 from trilateral.cache import CACHE_SECONDS, cache_key, current_generation, is_anonymous_read
 from trilateral.filters import SLUG_OR_CODE
+from trilateral.middleware import (
+    RETRY_AFTER,
+    is_database_unreachable,
+    log_database_unavailable,
+    unavailable_body,
+)
 from trilateral.workflow import check_serializer_publication
 
 # What a slug, a country code or a row id may look like in an address. Anything else (a NUL
@@ -298,6 +305,18 @@ class RecordViewSet(ModelViewSet):
                 _("This record cannot be deleted while these refer to it: %(records)s.")
                 % {"records": "; ".join(blocking)}
             ) from exc
+
+
+class ExceptionHandler(StandardizedExceptionHandler):
+    """Errors in the API's one format (drf-standardized-errors), except an unreachable database:
+    that is the same 503 the pages give (trilateral.middleware), not a 500. Named in
+    `DRF_STANDARDIZED_ERRORS`, so the schema still documents the standardized errors."""
+
+    def run(self):
+        if is_database_unreachable(self.exc):
+            log_database_unavailable(self.context["request"], self.exc)
+            return Response(unavailable_body(), status=503, headers={"Retry-After": RETRY_AFTER})
+        return super().run()
 
 
 class NotFoundView(APIView):

@@ -104,18 +104,6 @@ def log_database_unavailable(request, exception):
     )
 
 
-def api_exception_handler(exception, context):
-    """The API's errors in one JSON format (drf-standardized-errors), except that an unreachable
-    database is a 503 as it is for the pages, not a 500."""
-    from drf_standardized_errors.handler import exception_handler
-    from rest_framework.response import Response
-
-    if not is_database_unreachable(exception):
-        return exception_handler(exception, context)
-    log_database_unavailable(context["request"], exception)
-    return Response(unavailable_body(), status=503, headers={"Retry-After": RETRY_AFTER})
-
-
 def is_unreachable(exception: DatabaseError) -> bool:
     """Connection failures, not errors in a query that reached a working database."""
     if isinstance(exception, InterfaceError):

@@ -229,9 +229,12 @@ REST_FRAMEWORK = {
     # Requests per second, minute, hour or day from one anonymous address, e.g. "120/minute".
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
     "DEFAULT_SCHEMA_CLASS": "trilateral.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "trilateral.middleware.api_exception_handler",
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
 }
 DRF_STANDARDIZED_ERRORS = {
+    # Its handler, with the 503 for an unreachable database; keeping its own function as DRF's
+    # EXCEPTION_HANDLER is what lets the schema document the error responses.
+    "EXCEPTION_HANDLER_CLASS": "trilateral.api.ExceptionHandler",
     # The defaults, and 409 (a delete that other records prevent) and 412 (a stale If-Match).
     "ALLOWED_ERROR_STATUS_CODES": [400, 401, 403, 404, 405, 406, 409, 412, 415, 429, 500],
     "ERROR_SCHEMAS": {
