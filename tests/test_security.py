@@ -54,7 +54,18 @@ def assert_hardened_headers(response):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/meetings/", "/admin/login/", "/healthz", "/no-such-page/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/meetings/",
+        "/admin/login/",
+        "/healthz",
+        "/no-such-page/",
+        "/api/v1/meetings/",
+        "/api/docs/",
+    ],
+)
 def test_security_headers_on_pages_admin_and_errors(client, path):
     response = client.get(path, secure=True)
     assert_hardened_headers(response)
