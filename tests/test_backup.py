@@ -84,13 +84,13 @@ def manage(database_url, *args):
 
 @pytest.fixture
 def empty_postgres_database():
-    name = "trilateral_backup_roundtrip"
+    name = f"trilateral_backup_roundtrip_{os.getpid()}"
     try:
         admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3)
     except psycopg.OperationalError:
         pytest.skip("no PostgreSQL server to restore into")
     with admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {name}")
     yield f"{POSTGRES}/{name}"
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
