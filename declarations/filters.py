@@ -122,9 +122,7 @@ class DeclarationTitleFilter(django_filters.FilterSet):
     declaration = SlugChoiceFilter(
         queryset=Declaration.objects.all(), to_field_name="slug", label=_("Declaration")
     )
-    party = SlugChoiceFilter(
-        queryset=Country.objects.all(), to_field_name="code", label=_("Party")
-    )
+    party = SlugChoiceFilter(queryset=Country.objects.all(), to_field_name="code", label=_("Party"))
     language = django_filters.ChoiceFilter(choices=Language.choices, label=_("Language"))
     updated_since = UpdatedSinceFilter()
 

@@ -388,9 +388,7 @@ class MeetingQuerySet(PublishableQuerySet):
         from declarations.models import Declaration
 
         return self.filter(
-            Exists(
-                Declaration.objects.published().for_topic(topic).filter(meeting=OuterRef("pk"))
-            )
+            Exists(Declaration.objects.published().for_topic(topic).filter(meeting=OuterRef("pk")))
         )
 
     def search(self, query):
