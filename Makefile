@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve bench test install install-test migrate fixture lint format superuser backup restore clean
+.PHONY: run serve bench messages test install install-test migrate fixture lint format superuser backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,12 +45,21 @@ bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py
 
+## Extract the interface strings into locale/{ko,ja} and compile them; needs GNU gettext.
+## Translate every new or fuzzy entry of the .po files, then run it again.
+messages: install
+	command -v xgettext >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale=ko --locale=ja --no-obsolete \
+		--ignore=.venv --ignore=bench --ignore=tests
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
 ## Create the first staff account (asks for a name and a password).
 superuser: migrate
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py createsuperuser
 
 ## Run the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install-test
+	command -v xgettext >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 		DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY-test-only-secret-key-not-for-production} \
 		$(BIN)/pytest $(PYTEST_ARGS)

@@ -29,6 +29,7 @@ from trilateral.api import (
     RecordSerializer,
     RecordViewSet,
     RelatedSlugField,
+    TranslatedSerializer,
     visible,
 )
 
@@ -48,7 +49,7 @@ def visible_topics(request):
 # --- Summaries nested in a declaration or a commitment (read-only) -------------------------------
 
 
-class TitleSummarySerializer(serializers.ModelSerializer):
+class TitleSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:declaration-title-detail")
     party = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
@@ -57,7 +58,7 @@ class TitleSummarySerializer(serializers.ModelSerializer):
         fields = ["url", "party", "used_by", "title", "language", "source_url"]
 
 
-class ParagraphSummarySerializer(serializers.ModelSerializer):
+class ParagraphSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:paragraph-detail")
     html_url = PageURLField()
     topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -67,7 +68,7 @@ class ParagraphSummarySerializer(serializers.ModelSerializer):
         fields = ["url", "html_url", "number", "anchor", "heading", "text", "topics"]
 
 
-class CommitmentSummarySerializer(serializers.ModelSerializer):
+class CommitmentSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:commitment-detail", lookup_field="slug")
     html_url = PageURLField()
     topic = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
@@ -78,7 +79,7 @@ class CommitmentSummarySerializer(serializers.ModelSerializer):
         fields = ["url", "html_url", "slug", "text", "status", "topic", "paragraph_anchor"]
 
 
-class UpdateSummarySerializer(serializers.ModelSerializer):
+class UpdateSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:commitment-update-detail")
     meeting = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 

@@ -25,4 +25,4 @@ class DeclarationFeed(RecordFeed):
         )
 
     def item_categories(self, item):
-        return [topic.name for topic in item.topics.all()]
+        return [topic.localized("name") for topic in item.topics.all()]

@@ -21,11 +21,12 @@ from trilateral.models import (
     updated_at_index,
 )
 from trilateral.search import contains_any, ranked_search
+from trilateral.translation import TranslatedModel, translations, with_translations
 
 
 class TopicQuerySet(PublishableQuerySet):
     def search(self, query):
-        match = contains_any(query, "name", "description")
+        match = contains_any(query, *with_translations("name", "description"))
         return ranked_search(self, query, match, "name", "description")
 
 
@@ -33,13 +34,16 @@ class TopicManager(NaturalKeyManager.from_queryset(TopicQuerySet)):
     pass
 
 
-class Topic(PublishableModel):
+class Topic(TranslatedModel, PublishableModel):
     """An area of cooperation that connects the years: semiconductors, critical minerals, …"""
 
     name = models.CharField(_("name"), max_length=200)
+    name_ko, name_ja = translations(name)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description_ko, description_ja = translations(description)
 
+    translated_fields = ("name", "description")
     objects = TopicManager()
     history = HistoricalRecords()
     natural_key_fields = ("slug",)
@@ -52,7 +56,7 @@ class Topic(PublishableModel):
         constraints = [published_needs_date_constraint("topic")]
 
     def __str__(self):
-        return self.name
+        return self.localized("name")
 
     def natural_key(self):
         return natural_key_values(self)
@@ -84,7 +88,7 @@ class DeclarationQuerySet(PublishableQuerySet):
     def search(self, query):
         """Declarations whose title (in any party's wording), summary or text has the query."""
         match = (
-            contains_any(query, "title", "summary")
+            contains_any(query, *with_translations("title", "summary"))
             | Exists(
                 DeclarationTitle.objects.filter(declaration=OuterRef("pk")).filter(
                     contains_any(query, "title")
@@ -99,7 +103,7 @@ class DeclarationManager(NaturalKeyManager.from_queryset(DeclarationQuerySet)):
     pass
 
 
-class Declaration(PublishableModel):
+class Declaration(TranslatedModel, PublishableModel):
     meeting = models.ForeignKey(
         Meeting, models.PROTECT, related_name="declarations", verbose_name=_("meeting")
     )
@@ -110,9 +114,11 @@ class Declaration(PublishableModel):
         default=DeclarationKind.JOINT_DECLARATION,
     )
     title = models.CharField(_("title"), max_length=300)
+    title_ko, title_ja = translations(title)
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    summary_ko, summary_ja = translations(summary)
     is_excerpt = models.BooleanField(
         _("excerpts only"),
         default=False,
@@ -122,6 +128,7 @@ class Declaration(PublishableModel):
         Topic, blank=True, related_name="declarations", verbose_name=_("topics")
     )
 
+    translated_fields = ("title", "summary")
     objects = DeclarationManager()
     history = HistoricalRecords(m2m_fields=["topics"])
     natural_key_fields = ("slug",)
@@ -137,7 +144,7 @@ class Declaration(PublishableModel):
         constraints = [published_needs_date_constraint("declaration")]
 
     def __str__(self):
-        return self.title
+        return self.localized("title")
 
     def natural_key(self):
         return natural_key_values(self)
@@ -167,7 +174,13 @@ class ParagraphQuerySet(DeclarationChildQuerySet):
         return self.filter(topics=topic)
 
     def search(self, query):
-        return ranked_search(self, query, contains_any(query, "heading", "text"), "heading", "text")
+        return ranked_search(
+            self,
+            query,
+            contains_any(query, *with_translations("heading", "text")),
+            "heading",
+            "text",
+        )
 
 
 class ParagraphManager(NaturalKeyManager.from_queryset(ParagraphQuerySet)):
@@ -224,7 +237,7 @@ class DeclarationTitle(EditedModel):
     natural_key.dependencies = ["declarations.declaration", "meetings.country"]
 
 
-class Paragraph(EditedModel):
+class Paragraph(TranslatedModel):
     """A numbered part of a declaration, cited by its anchor: /declarations/<slug>/#p3."""
 
     declaration = models.ForeignKey(
@@ -240,11 +253,14 @@ class Paragraph(EditedModel):
         ),
     )
     heading = models.CharField(_("heading"), max_length=300, blank=True)
+    heading_ko, heading_ja = translations(heading)
     text = models.TextField(_("text"))
+    text_ko, text_ja = translations(text)
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="paragraphs", verbose_name=_("topics")
     )
 
+    translated_fields = ("heading", "text")
     objects = ParagraphManager()
     history = HistoricalRecords(m2m_fields=["topics"])
     natural_key_fields = ("declaration__slug", "anchor")
@@ -438,14 +454,14 @@ class CommitmentQuerySet(DeclarationChildQuerySet):
         return self.filter(topic=topic)
 
     def search(self, query):
-        return ranked_search(self, query, contains_any(query, "text"), "text")
+        return ranked_search(self, query, contains_any(query, *with_translations("text")), "text")
 
 
 class CommitmentManager(NaturalKeyManager.from_queryset(CommitmentQuerySet)):
     pass
 
 
-class Commitment(EditedModel):
+class Commitment(TranslatedModel):
     """Something the parties undertook in a declaration, followed across later meetings."""
 
     declaration = models.ForeignKey(
@@ -470,6 +486,7 @@ class Commitment(EditedModel):
     )
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     text = models.TextField(_("text"))
+    text_ko, text_ja = translations(text)
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -479,6 +496,7 @@ class Commitment(EditedModel):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    translated_fields = ("text",)
     objects = CommitmentManager()
     history = HistoricalRecords()
     natural_key_fields = ("slug",)
@@ -490,7 +508,7 @@ class Commitment(EditedModel):
         indexes = [updated_at_index("commitment")]
 
     def __str__(self):
-        return self.text[:80]
+        return self.localized("text")[:80]
 
     def natural_key(self):
         return natural_key_values(self)

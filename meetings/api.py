@@ -32,6 +32,7 @@ from trilateral.api import (
     RecordSerializer,
     RecordViewSet,
     RelatedSlugField,
+    TranslatedSerializer,
     visible,
 )
 
@@ -46,7 +47,7 @@ def country_code(**kwargs):
 # --- Summaries nested in other records (read-only) ----------------------------------------------
 
 
-class PersonSummarySerializer(serializers.ModelSerializer):
+class PersonSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:person-detail", lookup_field="slug")
 
     class Meta:
@@ -54,7 +55,7 @@ class PersonSummarySerializer(serializers.ModelSerializer):
         fields = ["url", "slug", "name"]
 
 
-class OrganizationSummarySerializer(serializers.ModelSerializer):
+class OrganizationSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:organization-detail", lookup_field="slug")
 
     class Meta:
@@ -62,7 +63,7 @@ class OrganizationSummarySerializer(serializers.ModelSerializer):
         fields = ["url", "slug", "name", "abbreviation"]
 
 
-class MeetingSummarySerializer(serializers.ModelSerializer):
+class MeetingSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:meeting-detail", lookup_field="slug")
     html_url = PageURLField()
 
@@ -71,7 +72,7 @@ class MeetingSummarySerializer(serializers.ModelSerializer):
         fields = ["url", "html_url", "slug", "title", "edition", "year", "start_date", "status"]
 
 
-class ParticipantSummarySerializer(serializers.ModelSerializer):
+class ParticipantSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:participant-detail")
     person = PersonSummarySerializer()
     country = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -91,7 +92,7 @@ class ParticipantSummarySerializer(serializers.ModelSerializer):
         ]
 
 
-class ParticipationSerializer(serializers.ModelSerializer):
+class ParticipationSerializer(TranslatedSerializer):
     """A person's part in one meeting, as their record lists it."""
 
     url = LinkField(view_name="api:participant-detail")
@@ -103,7 +104,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
         fields = ["url", "meeting", "country", "role_title", "is_head_of_delegation", "is_host"]
 
 
-class DeclarationSummarySerializer(serializers.ModelSerializer):
+class DeclarationSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:declaration-detail", lookup_field="slug")
     html_url = PageURLField()
 
@@ -122,7 +123,7 @@ class SourceSerializer(serializers.Serializer):
     language = serializers.CharField()
 
 
-class RemarkSerializer(serializers.ModelSerializer):
+class RemarkSerializer(TranslatedSerializer):
     speaker = PersonSummarySerializer(source="speaker.person")
 
     class Meta:
@@ -130,13 +131,13 @@ class RemarkSerializer(serializers.ModelSerializer):
         fields = ["order", "speaker", "text"]
 
 
-class PersonNameSerializer(serializers.ModelSerializer):
+class PersonNameSerializer(TranslatedSerializer):
     class Meta:
         model = PersonName
         fields = ["name", "language", "note"]
 
 
-class SeriesNameSerializer(serializers.ModelSerializer):
+class SeriesNameSerializer(TranslatedSerializer):
     party = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:

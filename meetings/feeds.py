@@ -55,7 +55,7 @@ class RecordFeed(Feed):
         corrections = render_to_string(
             "includes/corrections.html", {"corrections": item.corrections.all()}
         )
-        return render_markdown(item.summary) + corrections
+        return render_markdown(item.localized("summary")) + corrections
 
     def item_pubdate(self, item):
         return item.published_at
@@ -126,16 +126,20 @@ def meeting_event(meeting, request, uid_host):
     event.add("dtstamp", meeting.updated_at)
     event.add("last-modified", meeting.updated_at)
     event.add("sequence", meeting.version)
-    event.add("summary", meeting.title)
+    event.add("summary", meeting.localized("title"))
     # All-day events: DTEND is the day after the last day (it is exclusive).
     event.add("dtstart", meeting.start_date)
     event.add("dtend", meeting.last_day + datetime.timedelta(days=1))
     event.add("transp", "TRANSPARENT")
     event.add("status", CALENDAR_STATUS[meeting.status])
-    place = [meeting.venue, meeting.city, meeting.host_country and meeting.host_country.short_name]
+    place = [
+        meeting.localized("venue"),
+        meeting.localized("city"),
+        meeting.host_country and meeting.host_country.localized("short_name"),
+    ]
     if any(place):
         event.add("location", ", ".join(part for part in place if part))
     if meeting.summary:
-        event.add("description", markdown_to_text(meeting.summary))
+        event.add("description", markdown_to_text(meeting.localized("summary")))
     event.add("url", request.build_absolute_uri(meeting.get_absolute_url()))
     return event

@@ -20,6 +20,7 @@ from trilateral.models import (
     updated_at_index,
 )
 from trilateral.search import contains_any, on_postgresql, ranked_search, similar_names
+from trilateral.translation import TranslatedModel, translations, with_translations
 
 ORDINALS = [
     pgettext_lazy("edition", "First"),
@@ -49,7 +50,7 @@ def edition_ordinal(number):
 
 class CountryQuerySet(models.QuerySet):
     def search(self, query):
-        return self.filter(contains_any(query, "code", "name", "short_name"))
+        return self.filter(contains_any(query, "code", *with_translations("name", "short_name")))
 
     def published(self):
         """Countries that belong to a published series or took part in a published meeting."""
@@ -63,7 +64,7 @@ class CountryManager(NaturalKeyManager.from_queryset(CountryQuerySet)):
     pass
 
 
-class Country(EditedModel):
+class Country(TranslatedModel):
     code = models.CharField(
         _("ISO 3166-1 code"),
         max_length=2,
@@ -73,8 +74,11 @@ class Country(EditedModel):
     alpha3 = models.CharField(_("ISO 3166-1 alpha-3 code"), max_length=3, blank=True)
     numeric_code = models.CharField(_("ISO 3166-1 numeric code"), max_length=3, blank=True)
     name = models.CharField(_("name"), max_length=200, help_text=_("Republic of Korea"))
+    name_ko, name_ja = translations(name)
     short_name = models.CharField(_("short name"), max_length=100, help_text=_("Korea"))
+    short_name_ko, short_name_ja = translations(short_name)
 
+    translated_fields = ("name", "short_name")
     objects = CountryManager()
     history = HistoricalRecords()
     natural_key_fields = ("code",)
@@ -92,7 +96,7 @@ class Country(EditedModel):
         ]
 
     def __str__(self):
-        return self.short_name
+        return self.localized("short_name")
 
     def natural_key(self):
         return natural_key_values(self)
@@ -103,7 +107,7 @@ class Country(EditedModel):
 
 class OrganizationQuerySet(models.QuerySet):
     def search(self, query):
-        return self.filter(contains_any(query, "name", "abbreviation"))
+        return self.filter(contains_any(query, "abbreviation", *with_translations("name")))
 
     def published(self):
         """Organizations whose people took part in a published meeting."""
@@ -116,8 +120,9 @@ class OrganizationManager(NaturalKeyManager.from_queryset(OrganizationQuerySet))
     pass
 
 
-class Organization(EditedModel):
+class Organization(TranslatedModel):
     name = models.CharField(_("name"), max_length=200)
+    name_ko, name_ja = translations(name)
     abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     country = models.ForeignKey(
@@ -125,6 +130,7 @@ class Organization(EditedModel):
     )
     url = models.URLField(_("website"), blank=True)
 
+    translated_fields = ("name",)
     objects = OrganizationManager()
     history = HistoricalRecords()
     natural_key_fields = ("slug",)
@@ -135,7 +141,8 @@ class Organization(EditedModel):
         verbose_name_plural = _("organizations")
 
     def __str__(self):
-        return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+        name = self.localized("name")
+        return f"{name} ({self.abbreviation})" if self.abbreviation else name
 
     def natural_key(self):
         return natural_key_values(self)
@@ -152,9 +159,9 @@ class PersonQuerySet(models.QuerySet):
         """Finds a person by any spelling or script of their name (Ahn Dukgeun, 안덕근) and, on
         PostgreSQL, by a near miss of one (Raimundo)."""
         names = PersonName.objects.filter(person=OuterRef("pk"))
-        match = contains_any(query, "name", "family_name", "given_name") | Exists(
-            names.filter(contains_any(query, "name"))
-        )
+        match = contains_any(
+            query, "family_name", "given_name", *with_translations("name")
+        ) | Exists(names.filter(contains_any(query, "name")))
         if on_postgresql(self):
             match |= similar_names(query, "name") | Exists(
                 names.filter(similar_names(query, "name"))
@@ -166,10 +173,11 @@ class PersonManager(NaturalKeyManager.from_queryset(PersonQuerySet)):
     pass
 
 
-class Person(EditedModel):
+class Person(TranslatedModel):
     name = models.CharField(
         _("display name"), max_length=200, help_text=_("As the record shows it: Ahn Duk Geun")
     )
+    name_ko, name_ja = translations(name)
     family_name = models.CharField(_("family name"), max_length=100)
     given_name = models.CharField(_("given name"), max_length=100, blank=True)
     family_name_first = models.BooleanField(
@@ -179,6 +187,7 @@ class Person(EditedModel):
     )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
 
+    translated_fields = ("name",)
     objects = PersonManager()
     history = HistoricalRecords()
     natural_key_fields = ("slug",)
@@ -190,7 +199,7 @@ class Person(EditedModel):
         indexes = [updated_at_index("person")]
 
     def __str__(self):
-        return self.name
+        return self.localized("name")
 
     def natural_key(self):
         return natural_key_values(self)
@@ -259,7 +268,7 @@ class Cadence(models.TextChoices):
 class SeriesQuerySet(PublishableQuerySet):
     def search(self, query):
         return self.filter(
-            contains_any(query, "name", "short_name", "description")
+            contains_any(query, *with_translations("name", "short_name", "description"))
             | Exists(
                 SeriesName.objects.filter(series=OuterRef("pk")).filter(contains_any(query, "name"))
             )
@@ -270,11 +279,14 @@ class SeriesManager(NaturalKeyManager.from_queryset(SeriesQuerySet)):
     pass
 
 
-class MeetingSeries(PublishableModel):
+class MeetingSeries(TranslatedModel, PublishableModel):
     name = models.CharField(_("name"), max_length=200)
+    name_ko, name_ja = translations(name)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    short_name_ko, short_name_ja = translations(short_name)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description_ko, description_ja = translations(description)
     cadence = models.CharField(
         _("cadence"), max_length=10, choices=Cadence.choices, default=Cadence.ANNUAL
     )
@@ -288,8 +300,11 @@ class MeetingSeries(PublishableModel):
         blank=True,
         help_text=_("The decision that set it up, e.g. the Camp David summit."),
     )
+    established_by_ko, established_by_ja = translations(established_by)
     origin = models.TextField(_("origin"), blank=True, help_text=_("How it began. Markdown."))
+    origin_ko, origin_ja = translations(origin)
 
+    translated_fields = ("name", "short_name", "description", "established_by", "origin")
     objects = SeriesManager()
     history = HistoricalRecords(m2m_fields=["members"])
     natural_key_fields = ("slug",)
@@ -304,7 +319,7 @@ class MeetingSeries(PublishableModel):
         constraints = [published_needs_date_constraint("meetingseries")]
 
     def __str__(self):
-        return self.name
+        return self.localized("name")
 
     def natural_key(self):
         return natural_key_values(self)
@@ -394,7 +409,9 @@ class MeetingQuerySet(PublishableQuerySet):
     def search(self, query):
         """Meetings whose title, account or place mention the query, or where a person of that
         name (in any spelling) took part."""
-        match = contains_any(query, "title", "summary", "body", "city", "venue") | Exists(
+        match = contains_any(
+            query, *with_translations("title", "summary", "body", "city", "venue")
+        ) | Exists(
             Participant.objects.filter(
                 meeting=OuterRef("pk"),
                 person__in=Person.objects.search(query),
@@ -407,7 +424,7 @@ class MeetingManager(NaturalKeyManager.from_queryset(MeetingQuerySet)):
     pass
 
 
-class Meeting(PublishableModel):
+class Meeting(TranslatedModel, PublishableModel):
     series = models.ForeignKey(
         MeetingSeries, models.PROTECT, related_name="meetings", verbose_name=_("series")
     )
@@ -415,6 +432,7 @@ class Meeting(PublishableModel):
         _("edition"), help_text=_("1 for the first meeting of the series, 2 for the second…")
     )
     title = models.CharField(_("title"), max_length=300)
+    title_ko, title_ja = translations(title)
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     status = models.CharField(
         _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
@@ -437,10 +455,15 @@ class Meeting(PublishableModel):
         verbose_name=_("host country"),
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
+    city_ko, city_ja = translations(city)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_ko, venue_ja = translations(venue)
     summary = models.TextField(_("summary"), blank=True, help_text=_("A paragraph. Markdown."))
+    summary_ko, summary_ja = translations(summary)
     body = models.TextField(_("body"), blank=True, help_text=_("The full account. Markdown."))
+    body_ko, body_ja = translations(body)
 
+    translated_fields = ("title", "city", "venue", "summary", "body")
     objects = MeetingManager()
     history = HistoricalRecords()
     natural_key_fields = ("slug",)
@@ -489,7 +512,7 @@ class Meeting(PublishableModel):
         ]
 
     def __str__(self):
-        return self.title
+        return self.localized("title")
 
     def natural_key(self):
         return natural_key_values(self)
@@ -542,7 +565,8 @@ class ParticipantQuerySet(models.QuerySet):
 
     def search(self, query):
         return self.filter(
-            Q(person__in=Person.objects.search(query)) | contains_any(query, "role_title")
+            Q(person__in=Person.objects.search(query))
+            | contains_any(query, *with_translations("role_title"))
         )
 
 
@@ -550,7 +574,7 @@ class ParticipantManager(NaturalKeyManager.from_queryset(ParticipantQuerySet)):
     pass
 
 
-class Participant(EditedModel):
+class Participant(TranslatedModel):
     """A person at a meeting, in the office they held at the time."""
 
     meeting = models.ForeignKey(
@@ -573,10 +597,12 @@ class Participant(EditedModel):
     role_title = models.CharField(
         _("office held"), max_length=200, help_text=_("As at the meeting: Secretary of Commerce")
     )
+    role_title_ko, role_title_ja = translations(role_title)
     is_head_of_delegation = models.BooleanField(_("head of delegation"), default=True)
     is_host = models.BooleanField(_("host"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    translated_fields = ("role_title",)
     objects = ParticipantManager()
     history = HistoricalRecords()
     natural_key_fields = ("meeting__slug", "person__slug")
@@ -595,7 +621,7 @@ class Participant(EditedModel):
         ]
 
     def __str__(self):
-        return f"{self.person} — {self.role_title}"
+        return f"{self.person} — {self.localized('role_title')}"
 
     def natural_key(self):
         return natural_key_values(self)
@@ -664,7 +690,7 @@ class RemarkManager(NaturalKeyManager.from_queryset(RemarkQuerySet)):
     pass
 
 
-class Remark(EditedModel):
+class Remark(TranslatedModel):
     """Something a participant said at the meeting, as reported by a source."""
 
     meeting = models.ForeignKey(
@@ -674,6 +700,7 @@ class Remark(EditedModel):
         Participant, models.CASCADE, related_name="remarks", verbose_name=_("speaker")
     )
     text = models.TextField(_("text"))
+    text_ko, text_ja = translations(text)
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     source = models.ForeignKey(
         MeetingSource,
@@ -684,6 +711,7 @@ class Remark(EditedModel):
         verbose_name=_("source"),
     )
 
+    translated_fields = ("text",)
     objects = RemarkManager()
     history = HistoricalRecords()
     natural_key_fields = ("meeting__slug", "order")
@@ -701,7 +729,7 @@ class Remark(EditedModel):
         ]
 
     def __str__(self):
-        return f"{self.speaker.person}: {self.text[:60]}"
+        return f"{self.speaker.person}: {self.localized('text')[:60]}"
 
     def natural_key(self):
         return natural_key_values(self)

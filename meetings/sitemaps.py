@@ -6,7 +6,15 @@ from django.urls import reverse
 from meetings.models import Country, Meeting, Person
 
 
-class PagesSitemap(Sitemap):
+class LanguageSitemap(Sitemap):
+    """Each page once per language, with its other language versions as alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PagesSitemap(LanguageSitemap):
     """Pages reached by URL name alone."""
 
     url_names = ("home", "meetings:meeting_list")
@@ -18,7 +26,7 @@ class PagesSitemap(Sitemap):
         return reverse(item)
 
 
-class RecordSitemap(Sitemap):
+class RecordSitemap(LanguageSitemap):
     def lastmod(self, item):
         return item.updated_at
 

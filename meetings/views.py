@@ -67,7 +67,7 @@ class MeetingDetailView(PreviewMixin, DetailView):
         }
         context.update(
             participants=participants,
-            topics=sorted(topics.values(), key=lambda topic: topic.name),
+            topics=sorted(topics.values(), key=lambda topic: topic.localized("name")),
             previous_edition=editions.filter(edition__lt=meeting.edition)
             .order_by("-edition")
             .first(),
@@ -80,7 +80,7 @@ class MeetingDetailView(PreviewMixin, DetailView):
                 **meeting_event(meeting, self.request, participants),
                 "superEvent": {
                     "@type": "EventSeries",
-                    "name": meeting.series.name,
+                    "name": meeting.series.localized("name"),
                     "url": self.request.build_absolute_uri(meeting.series.get_absolute_url()),
                 },
             },

@@ -68,6 +68,7 @@ def test_list_filters_are_documented_with_the_values_they_accept(schema):
         "page",
         "page_size",
         "format",
+        "lang",
     }
     assert (
         parameters["year"]["schema"] | {"minimum": 1900, "maximum": 2200}
@@ -81,7 +82,11 @@ def test_list_filters_are_documented_with_the_values_they_accept(schema):
 def test_detail_reads_document_conditional_requests(schema):
     operation = schema["paths"]["/api/v1/meetings/{slug}/"]["get"]
     assert "If-None-Match" in {parameter["name"] for parameter in operation["parameters"]}
-    assert set(operation["responses"]["200"]["headers"]) == {"ETag", "Last-Modified"}
+    assert set(operation["responses"]["200"]["headers"]) == {
+        "ETag",
+        "Last-Modified",
+        "Content-Language",
+    }
     assert "304" in operation["responses"]
 
 

@@ -26,12 +26,12 @@ def page_cache(settings):
 def pages_showing(meeting):
     """Every page and endpoint that shows the meeting's title."""
     return [
-        "/",
-        "/meetings/",
-        f"/meetings/{meeting.slug}/",
-        "/search/?q=Probe",
-        "/feeds/meetings.atom",
-        "/calendar.ics",
+        "/en/",
+        "/en/meetings/",
+        f"/en/meetings/{meeting.slug}/",
+        "/en/search/?q=Probe",
+        "/en/feeds/meetings.atom",
+        "/en/calendar.ics",
         "/api/v1/meetings/",
         f"/api/v1/meetings/{meeting.slug}/",
     ]
@@ -43,7 +43,7 @@ def shows(client, path, text):
 
 
 def listed_in_sitemap(client, meeting):
-    return shows(client, "/sitemap.xml", f"/meetings/{meeting.slug}/")
+    return shows(client, "/sitemap.xml", f"/en/meetings/{meeting.slug}/")
 
 
 @pytest.fixture
@@ -55,8 +55,8 @@ def meeting():
 
 
 def test_second_anonymous_request_is_served_from_the_cache(client, meeting):
-    first = client.get("/meetings/")
-    second = client.get("/meetings/")
+    first = client.get("/en/meetings/")
+    second = client.get("/en/meetings/")
     assert first["X-Cache"] == "miss"
     assert second["X-Cache"] == "hit"
     assert second.content == first.content
@@ -64,13 +64,13 @@ def test_second_anonymous_request_is_served_from_the_cache(client, meeting):
 
 
 def test_staff_always_see_live_pages(staff_client, meeting):
-    staff_client.get("/meetings/")
-    assert "X-Cache" not in staff_client.get("/meetings/")
+    staff_client.get("/en/meetings/")
+    assert "X-Cache" not in staff_client.get("/en/meetings/")
 
 
 def test_a_matching_etag_gets_304(client, meeting):
-    response = client.get(f"/meetings/{meeting.slug}/")
-    again = client.get(f"/meetings/{meeting.slug}/", headers={"If-None-Match": response["ETag"]})
+    response = client.get(f"/en/meetings/{meeting.slug}/")
+    again = client.get(f"/en/meetings/{meeting.slug}/", headers={"If-None-Match": response["ETag"]})
     assert again.status_code == 304
     assert again.content == b""
 
@@ -146,7 +146,7 @@ def test_redis_down_still_serves_pages(client, settings, meeting):
             },
         }
     }
-    for path in ("/meetings/", f"/meetings/{meeting.slug}/", "/api/v1/meetings/"):
+    for path in ("/en/meetings/", f"/en/meetings/{meeting.slug}/", "/api/v1/meetings/"):
         assert client.get(path).status_code == 200, path
         assert client.get(path).status_code == 200, path
 
@@ -160,11 +160,11 @@ def test_real_redis_is_shared_and_invalidated(client, settings, meeting):
         }
     }
     cache.clear()
-    assert client.get("/meetings/")["X-Cache"] == "miss"
-    assert client.get("/meetings/")["X-Cache"] == "hit"
+    assert client.get("/en/meetings/")["X-Cache"] == "miss"
+    assert client.get("/en/meetings/")["X-Cache"] == "hit"
     meeting.title = "Redis Probe Ministers Meeting"
     meeting.save()
-    assert shows(client, "/meetings/", "Redis Probe")
+    assert shows(client, "/en/meetings/", "Redis Probe")
     cache.clear()
 
 

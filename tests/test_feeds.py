@@ -13,8 +13,8 @@ from tests.factories import DeclarationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
-MEETING_URL = "/meetings/trilateral-industrial-ministers-2024/"
-DECLARATION_URL = "/declarations/trilateral-industrial-ministers-2024-joint-declaration/"
+MEETING_URL = "/en/meetings/trilateral-industrial-ministers-2024/"
+DECLARATION_URL = "/en/declarations/trilateral-industrial-ministers-2024-joint-declaration/"
 
 
 def parse_feed(client, url):
@@ -28,7 +28,7 @@ def parse_feed(client, url):
 
 
 def calendar_events(client):
-    response = client.get("/calendar.ics")
+    response = client.get("/en/calendar.ics")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = icalendar.Calendar.from_ical(response.content)
@@ -41,7 +41,7 @@ def calendar_events(client):
 
 def test_meetings_feed_lists_published_meetings(client, first_meeting):
     MeetingFactory(title="Meeting in draft", draft=True)
-    feed = parse_feed(client, "/feeds/meetings.atom")
+    feed = parse_feed(client, "/en/feeds/meetings.atom")
     assert feed.feed.title == "Meetings"
     assert [entry.title for entry in feed.entries] == [
         "First Trilateral Industrial Ministers' Meeting"
@@ -54,7 +54,7 @@ def test_meetings_feed_lists_published_meetings(client, first_meeting):
 
 def test_declarations_feed_lists_published_declarations_with_topics(client, first_meeting):
     DeclarationFactory(title="Declaration in draft", draft=True)
-    feed = parse_feed(client, "/feeds/declarations.atom")
+    feed = parse_feed(client, "/en/feeds/declarations.atom")
     assert [entry.title for entry in feed.entries] == [
         "Joint Declaration of the First Trilateral Industrial Ministers' Meeting"
     ]
@@ -126,15 +126,15 @@ def test_sitemap_lists_every_public_page_and_no_draft(client, first_meeting):
         for element in ET.fromstring(response.content).findall(".//sm:loc", namespace)  # noqa: S314
     }
     for path in [
-        "/",
-        "/meetings/",
-        "/topics/",
-        "/commitments/",
+        "/en/",
+        "/en/meetings/",
+        "/en/topics/",
+        "/en/commitments/",
         MEETING_URL,
         DECLARATION_URL,
-        "/topics/semiconductors/",
-        "/people/ahn-duk-geun/",
-        "/countries/KR/",
+        "/en/topics/semiconductors/",
+        "/en/people/ahn-duk-geun/",
+        "/en/countries/KR/",
     ]:
         assert f"http://testserver{path}" in locations
     assert f"http://testserver{draft.get_absolute_url()}" not in locations
@@ -148,6 +148,6 @@ def test_robots_txt_points_to_the_sitemap(client):
 
 
 def test_every_page_links_its_feeds_and_calendar(client, first_meeting):
-    response = client.get("/")
+    response = client.get("/en/")
     assertContains(response, 'type="application/atom+xml"', count=2)
     assertContains(response, 'rel="alternate" type="text/calendar"')

@@ -433,7 +433,7 @@ def test_paragraphs_quote_the_article_exactly(loaded):
         (2, "p2", PARAGRAPH_2, {"supply-chains", "export-controls"}),
     ]
     assert Paragraph.objects.get(anchor="p1").get_absolute_url() == (
-        f"/declarations/{DECLARATION}/#p1"
+        f"/en/declarations/{DECLARATION}/#p1"
     )
 
 

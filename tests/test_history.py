@@ -20,7 +20,8 @@ from trilateral.history import diff
 
 pytestmark = pytest.mark.django_db
 
-BOOKKEEPING = {"id", "created_at", "updated_at", "version"}
+# Kept by the record itself on every save (the version each language last changed at).
+BOOKKEEPING = {"id", "created_at", "updated_at", "version", "translation_versions"}
 
 
 def field_values(obj):
@@ -72,6 +73,10 @@ def test_an_edit_of_every_field_then_a_restore_round_trips_every_field(staff_cli
     meeting.host_country = other_series_country
     meeting.city, meeting.venue = "Tokyo", "Elsewhere"
     meeting.summary, meeting.body = "Rewritten.", "Another account."
+    for name in Meeting.translated_fields:
+        setattr(meeting, f"{name}_ko", f"{name} 한국어")
+        setattr(meeting, f"{name}_ja", f"{name} 日本語")
+    meeting.official_languages = ["en", "ko"]
     meeting.publication_status, meeting.published_at = "draft", None
     meeting.save()
     changed = field_values(Meeting.objects.get(pk=meeting.pk))

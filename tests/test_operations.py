@@ -32,13 +32,13 @@ def test_readyz_checks_database_and_cache(client):
 @pytest.mark.django_db
 def test_every_response_carries_a_request_id_that_is_logged(client, caplog):
     with caplog.at_level(logging.INFO, logger="trilateral.requests"):
-        response = client.get("/meetings/")
+        response = client.get("/en/meetings/")
     request_id = response["X-Request-ID"]
     assert len(request_id) == 32
     [record] = [r for r in caplog.records if r.name == "trilateral.requests"]
     assert record.fields["request_id"] == request_id
     assert record.fields["status"] == 200
-    assert record.fields["path"] == "/meetings/"
+    assert record.fields["path"] == "/en/meetings/"
 
 
 @pytest.mark.django_db
@@ -101,7 +101,7 @@ def server_without_database(tmp_path):
 
 def test_database_down_gives_503_page_json_and_a_log_line(server_without_database):
     base, log = server_without_database
-    status, headers, body = fetch(f"{base}/meetings/")
+    status, headers, body = fetch(f"{base}/en/meetings/")
     assert status == 503
     assert headers["Retry-After"] == "60"
     assert "temporarily unavailable" in body

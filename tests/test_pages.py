@@ -12,17 +12,17 @@ from pytest_django.asserts import assertContains
 pytestmark = pytest.mark.django_db
 
 PAGES = [
-    "/",
-    "/meetings/",
-    "/meetings/trilateral-industrial-ministers-2024/",
-    "/declarations/",
-    "/declarations/trilateral-industrial-ministers-2024-joint-declaration/",
-    "/topics/",
-    "/topics/semiconductors/",
-    "/commitments/",
-    "/people/gina-raimondo/",
-    "/countries/JP/",
-    "/search/?q=Raimondo",
+    "/en/",
+    "/en/meetings/",
+    "/en/meetings/trilateral-industrial-ministers-2024/",
+    "/en/declarations/",
+    "/en/declarations/trilateral-industrial-ministers-2024-joint-declaration/",
+    "/en/topics/",
+    "/en/topics/semiconductors/",
+    "/en/commitments/",
+    "/en/people/gina-raimondo/",
+    "/en/countries/JP/",
+    "/en/search/?q=Raimondo",
 ]
 
 
@@ -48,7 +48,7 @@ def test_not_found_page_is_the_site_page(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assertContains(response, "<h1>Page not found</h1>", status_code=404, html=True)
-    assertContains(response, 'href="/search/"', status_code=404)
+    assertContains(response, 'href="/en/search/"', status_code=404)
 
 
 def test_server_error_page_renders_without_a_request_context():

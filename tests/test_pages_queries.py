@@ -68,21 +68,21 @@ class Record:
 
     def urls(self):
         return {
-            "home": "/",
-            "meeting list": "/meetings/",
-            "meeting list, filtered": f"/meetings/?topic={self.topic.slug}&country=KR",
+            "home": "/en/",
+            "meeting list": "/en/meetings/",
+            "meeting list, filtered": f"/en/meetings/?topic={self.topic.slug}&country=KR",
             "meeting": self.meeting.get_absolute_url(),
-            "declaration list": "/declarations/",
+            "declaration list": "/en/declarations/",
             "declaration": self.declaration.get_absolute_url(),
-            "topic list": "/topics/",
+            "topic list": "/en/topics/",
             "topic": self.topic.get_absolute_url(),
-            "commitment list": "/commitments/?status=pledged",
+            "commitment list": "/en/commitments/?status=pledged",
             "person": self.person.get_absolute_url(),
-            "country": "/countries/KR/",
-            "search": "/search/?q=e",
-            "meetings feed": "/feeds/meetings.atom",
-            "declarations feed": "/feeds/declarations.atom",
-            "calendar": "/calendar.ics",
+            "country": "/en/countries/KR/",
+            "search": "/en/search/?q=e",
+            "meetings feed": "/en/feeds/meetings.atom",
+            "declarations feed": "/en/feeds/declarations.atom",
+            "calendar": "/en/calendar.ics",
             "sitemap": "/sitemap.xml",
         }
 

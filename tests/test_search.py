@@ -1,4 +1,4 @@
-"""/search/: a person by any spelling or script, words in any of the three languages, ranked
+"""/en/search/: a person by any spelling or script, words in any of the three languages, ranked
 full-text search on PostgreSQL, and plain answers to impossible queries."""
 
 import pytest
@@ -17,7 +17,7 @@ on_postgresql = pytest.mark.skipif(
 
 
 def people_found(client, query):
-    response = client.get("/search/", {"q": query})
+    response = client.get("/en/search/", {"q": query})
     assert response.status_code == 200
     html = response.content.decode()
     if 'id="people-heading"' not in html:
@@ -45,10 +45,10 @@ def test_search_finds_a_person_by_any_spelling_or_script(client, first_meeting, 
 
 
 def test_search_finds_the_meeting_declaration_and_paragraphs(client, first_meeting):
-    response = client.get("/search/", {"q": "semiconductors"})
-    assertContains(response, 'href="/meetings/trilateral-industrial-ministers-2024/"')
+    response = client.get("/en/search/", {"q": "semiconductors"})
+    assertContains(response, 'href="/en/meetings/trilateral-industrial-ministers-2024/"')
     assertContains(
-        response, 'href="/declarations/trilateral-industrial-ministers-2024-joint-declaration/"'
+        response, 'href="/en/declarations/trilateral-industrial-ministers-2024-joint-declaration/"'
     )
     assertContains(response, "such as <mark>semiconductors</mark> and batteries")
     assertContains(response, "Paragraph 1, Joint Declaration of the First")
@@ -58,9 +58,9 @@ def test_search_finds_korean_and_japanese_words_inside_a_sentence(client, first_
     declaration = DeclarationFactory(title="한미일 산업장관 공동선언문")
     ParagraphFactory(declaration=declaration, text="3국은 반도체와 배터리 공급망 협력을 강화한다.")
     ParagraphFactory(declaration=declaration, text="日米韓は半導体のサプライチェーンで協力する。")
-    response = client.get("/search/", {"q": "반도체"})
+    response = client.get("/en/search/", {"q": "반도체"})
     assertContains(response, "3국은 <mark>반도체</mark>와 배터리 공급망 협력을 강화한다.")
-    response = client.get("/search/", {"q": "半導体"})
+    response = client.get("/en/search/", {"q": "半導体"})
     assertContains(response, "日米韓は<mark>半導体</mark>のサプライチェーンで協力する。")
 
 
@@ -68,11 +68,11 @@ def test_search_leaves_drafts_out(client, first_meeting):
     participant = ParticipantFactory(meeting__draft=True, person__name="Hidden Minister")
     ParagraphFactory(declaration=DeclarationFactory(draft=True), text="Hidden clause.")
     assert participant.person.slug not in people_found(client, "Hidden Minister")
-    assertNotContains(client.get("/search/", {"q": "Hidden clause"}), "Hidden clause.")
+    assertNotContains(client.get("/en/search/", {"q": "Hidden clause"}), "Hidden clause.")
 
 
 def test_search_without_a_query_shows_the_form(client, first_meeting):
-    response = client.get("/search/")
+    response = client.get("/en/search/")
     assert response.status_code == 200
     assertContains(response, '<label for="id_q">Search the record</label>', html=True)
     assertNotContains(response, "results for")
@@ -86,13 +86,13 @@ def test_search_without_a_query_shows_the_form(client, first_meeting):
     ],
 )
 def test_impossible_queries_are_form_errors(client, first_meeting, query, message):
-    response = client.get("/search/", {"q": query})
+    response = client.get("/en/search/", {"q": query})
     assert response.status_code == 400
     assertContains(response, message, status_code=400)
 
 
 def test_no_result_says_what_to_try(client, first_meeting):
-    response = client.get("/search/", {"q": "zeppelin"})
+    response = client.get("/en/search/", {"q": "zeppelin"})
     assertContains(response, "0 results for “zeppelin”")
     assertContains(response, "Try another spelling")
 

@@ -58,7 +58,7 @@ def assert_hardened_headers(response):
     "path",
     [
         "/",
-        "/meetings/",
+        "/en/meetings/",
         "/admin/login/",
         "/healthz",
         "/no-such-page/",

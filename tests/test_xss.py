@@ -341,7 +341,7 @@ def test_the_inertness_check_accepts_the_sites_own_markup():
     html = (
         '<script src="/static/js/site.js" defer></script>'
         '<script type="application/ld+json">{"name": "\\u003Cb\\u003E"}</script>'
-        '<a href="/meetings/" title="x">x</a><a href="https://example.org/">y</a>'
+        '<a href="/en/meetings/" title="x">x</a><a href="https://example.org/">y</a>'
         '<a href="mailto:press@example.org">z</a><p style="color: red">&lt;script&gt;</p>'
         '<svg aria-hidden="true"><use xlink:href="#icon-moon"></use></svg>'
         '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
@@ -523,7 +523,7 @@ def public_pages(r):
     """Each page that shows the record, with the values it must show as written."""
     shared = r.vectors.share  # remarks, paragraphs, commitments, progress notes, corrections
     return {
-        "/": [
+        "/en/": [
             r.series.name,
             r.series.established_by,
             r.series_name.name,
@@ -535,7 +535,7 @@ def public_pages(r):
             r.korea.short_name,
             *shared,
         ],
-        "/meetings/": [r.meeting.title, r.meeting.city, r.declaration.title, r.korea.short_name],
+        "/en/meetings/": [r.meeting.title, r.meeting.city, r.declaration.title, r.korea.short_name],
         r.meeting.get_absolute_url(): [
             r.meeting.title,
             r.meeting.venue,
@@ -553,7 +553,7 @@ def public_pages(r):
             r.topic.name,
             *shared,
         ],
-        "/declarations/": [r.declaration.title, r.meeting.title],
+        "/en/declarations/": [r.declaration.title, r.meeting.title],
         r.declaration.get_absolute_url(): [
             r.declaration.title,
             r.meeting.title,
@@ -568,7 +568,7 @@ def public_pages(r):
             r.declaration_source.publisher,
             *shared,
         ],
-        "/topics/": [r.topic.name],
+        "/en/topics/": [r.topic.name],
         r.topic.get_absolute_url(): [
             r.topic.name,
             r.meeting.title,
@@ -599,8 +599,8 @@ def public_pages(r):
             r.participant.role_title,
             r.organization.name,
         ],
-        "/commitments/": [r.topic.name, r.declaration.title, *shared],
-        "/search/?q=alert": [*shared],
+        "/en/commitments/": [r.topic.name, r.declaration.title, *shared],
+        "/en/search/?q=alert": [*shared],
     }
 
 
@@ -621,14 +621,14 @@ def test_public_pages_show_every_vector_as_text(client, hostile):
 )
 def test_what_a_reader_types_comes_back_inert(client, db, vector):
     """Search terms and filter values are echoed in the page: as text, never as markup."""
-    response = client.get("/search/", {"q": vector})
+    response = client.get("/en/search/", {"q": vector})
     assert_inert_page(response, shows=[vector])
     for path, parameter in [
-        ("/meetings/", "country"),
-        ("/meetings/", "year"),
-        ("/declarations/", "topic"),
-        ("/commitments/", "status"),
-        ("/meetings/", "page"),
+        ("/en/meetings/", "country"),
+        ("/en/meetings/", "year"),
+        ("/en/declarations/", "topic"),
+        ("/en/commitments/", "status"),
+        ("/en/meetings/", "page"),
     ]:
         response = client.get(path, {parameter: vector})
         assert response.status_code in (200, 400, 404), (path, parameter)
@@ -669,13 +669,13 @@ def atom_entries(client, path):
 
 
 def test_feeds_carry_titles_as_text_and_summaries_as_inert_html(client, hostile):
-    entries = atom_entries(client, "/feeds/meetings.atom")
+    entries = atom_entries(client, "/en/feeds/meetings.atom")
     entry = entries[hostile.meeting.title]
     # The summary ends with the corrections, as text.
     summary = inspect_html(entry.findtext(f"{ATOM}summary"))
     assert all(summary.shows(vector) for vector in hostile.vectors.share)
 
-    entries = atom_entries(client, "/feeds/declarations.atom")
+    entries = atom_entries(client, "/en/feeds/declarations.atom")
     entry = entries[hostile.declaration.title]
     assert [category.get("term") for category in entry.iter(f"{ATOM}category")] == [
         hostile.topic.name
@@ -688,14 +688,14 @@ def test_feeds_survive_control_characters(client, db):
     declaration = DeclarationFactory(meeting=meeting, title=vector, summary=vector)
     assert_inert_page(client.get(meeting.get_absolute_url()), shows=[vector])
     assert_inert_page(client.get(declaration.get_absolute_url()), shows=[vector])
-    events = icalendar.Calendar.from_ical(client.get("/calendar.ics").content).walk("VEVENT")
+    events = icalendar.Calendar.from_ical(client.get("/en/calendar.ics").content).walk("VEVENT")
     assert vector in {str(event["SUMMARY"]) for event in events}
-    for path in ("/feeds/meetings.atom", "/feeds/declarations.atom"):
+    for path in ("/en/feeds/meetings.atom", "/en/feeds/declarations.atom"):
         assert CONTROL_CHARACTERS.sub("", vector) in atom_entries(client, path)
 
 
 def test_calendar_carries_the_text_as_written(client, hostile):
-    response = client.get("/calendar.ics")
+    response = client.get("/en/calendar.ics")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     (event,) = icalendar.Calendar.from_ical(response.content).walk("VEVENT")

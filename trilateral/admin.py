@@ -19,6 +19,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from trilateral import history, workflow
 from trilateral.models import Correction, PublicationStatus
+from trilateral.translation import TRANSLATION_LANGUAGES, field_in, with_translations
 
 RECORD_FIELDS = ("created_at", "updated_at", "version")
 
@@ -79,10 +80,58 @@ def lock_on_post(request, queryset):
     return queryset
 
 
-class VersionedInline:
+# --- Three languages ----------------------------------------------------------------------------
+
+
+class TranslationsAdmin:
+    """Puts each translated field's Korean and Japanese versions on its row, side by side; the
+    record's own form (not an inline's) also gets a Languages section: which versions are
+    official texts, and how complete and current each translation is."""
+
+    languages_section = True
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        translated = getattr(self.model, "translated_fields", ())
+        if not translated:
+            return fieldsets
+        moved = {
+            field_in(name, language) for name in translated for language in TRANSLATION_LANGUAGES
+        } | {"official_languages", "language_status"}
+
+        def row(entry):
+            if isinstance(entry, str) and entry in translated:
+                return tuple(with_translations(entry))
+            return entry
+
+        fieldsets = [
+            (name, {**options, "fields": [row(e) for e in options["fields"] if e not in moved]})
+            for name, options in fieldsets
+        ]
+        if self.languages_section:
+            fieldsets.append(
+                (gettext_lazy("Languages"), {"fields": ("official_languages", "language_status")})
+            )
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if getattr(self.model, "translated_fields", ()) and self.languages_section:
+            readonly += ("language_status",)
+        return readonly
+
+    @admin.display(description=gettext_lazy("language versions"))
+    def language_status(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return "; ".join(f"{version.name}: {version.state}" for version in obj.language_versions())
+
+
+class VersionedInline(TranslationsAdmin):
     """An inline whose rows carry their version like the main form."""
 
     form = RecordForm
+    languages_section = False
 
     def get_queryset(self, request):
         return lock_on_post(request, super().get_queryset(request))
@@ -276,7 +325,7 @@ class RestoreForm(forms.Form):
 # --- Records ------------------------------------------------------------------------------------
 
 
-class EditedAdmin(HistoryAdmin):
+class EditedAdmin(TranslationsAdmin, HistoryAdmin):
     """Shows when a record was made and changed, and its version, but lets no one edit them;
     refuses a save that would overwrite someone else's newer one."""
 

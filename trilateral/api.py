@@ -26,6 +26,7 @@ from drf_spectacular.views import SpectacularAPIView
 from drf_standardized_errors.handler import ExceptionHandler as StandardizedExceptionHandler
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import exceptions, renderers, serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
@@ -42,6 +43,12 @@ from trilateral.middleware import (
     is_database_unreachable,
     log_database_unavailable,
     unavailable_body,
+)
+from trilateral.translation import (
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    current_language,
+    field_in,
 )
 from trilateral.workflow import check_serializer_publication
 
@@ -123,7 +130,33 @@ class PageURLField(serializers.Field):
         return self.context["request"].build_absolute_uri(instance.get_absolute_url())
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class TranslatedSerializer(serializers.ModelSerializer):
+    """Gives a record's translated fields in the request's language (`?lang=` or
+    Accept-Language), in English while a translation is missing; `languages` says which."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        for name in getattr(instance, "translated_fields", ()):
+            if name in data:
+                data[name] = instance.localized(name)
+        return data
+
+
+class LanguageVersionSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=LANGUAGES, help_text=_("The language."))
+    is_official = serializers.BooleanField(
+        help_text=_("This language version is an official text of a party.")
+    )
+    has_text = serializers.BooleanField(help_text=_("Some of the record is in this language."))
+    is_complete = serializers.BooleanField(
+        help_text=_("Every field written in English is also in this language.")
+    )
+    is_stale = serializers.BooleanField(
+        help_text=_("The English text changed after this translation was last edited.")
+    )
+
+
+class RecordSerializer(TranslatedSerializer):
     """Writes are validated as the admin validates them: by the model's own `full_clean()`, so
     the same constraints give the same messages, and nothing is saved unless all of it is valid.
     Children (participants, paragraphs, …) are resources of their own, so nested summaries are
@@ -134,11 +167,43 @@ class RecordSerializer(serializers.ModelSerializer):
         # Uniqueness is checked by `full_clean()` below, with the admin's wording.
         for field in fields.values():
             field.validators = [v for v in field.validators if not isinstance(v, UniqueValidator)]
+        if getattr(self.Meta.model, "translated_fields", ()):
+            fields["languages"] = LanguageVersionSerializer(
+                source="language_versions",
+                many=True,
+                read_only=True,
+                help_text=_("How complete, current and official each language version is."),
+            )
         return fields
 
     def get_validators(self):
         # The model's constraints, unique-together ones included, run in `full_clean()`.
         return []
+
+    def to_internal_value(self, data):
+        """A translated field sent with `?lang=ko` (or `ja`) is written as the Korean (Japanese)
+        text. The English text sent back unchanged where no translation exists yet, as a read in
+        that language shows it, stays English and is not stored as a translation."""
+        validated = super().to_internal_value(data)
+        language = current_language()
+        translated = getattr(self.Meta.model, "translated_fields", ())
+        if language == SOURCE_LANGUAGE or not translated:
+            return validated
+        if self.instance is None:
+            raise serializers.ValidationError(
+                {"lang": [_("Create a record in English; then add its translations with ?lang=.")]},
+                code="invalid",
+            )
+        for name in translated:
+            if name not in validated:
+                continue
+            text = validated.pop(name)
+            column = field_in(name, language)
+            untranslated = not getattr(self.instance, column)
+            if untranslated and text == getattr(self.instance, name):
+                continue
+            validated[column] = text
+        return validated
 
     def create(self, validated_data):
         related = self.pop_many_to_many(validated_data)
@@ -187,6 +252,7 @@ class Conflict(exceptions.APIException):
     actions=["list"],
 )
 @extend_validation_errors(["invalid"], field_name="ordering", actions=["list"])
+@extend_validation_errors(["invalid_choice"], field_name="lang")
 class RecordViewSet(ModelViewSet):
     """A resource: list, read, create, update and delete, addressed by slug unless a subclass
     says otherwise. Detail responses carry an ETag and Last-Modified; a matching If-None-Match
@@ -200,8 +266,29 @@ class RecordViewSet(ModelViewSet):
         found = super().get_renderers()
         return found if self.detail else [*found, CSVRenderer()]
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        language = request.query_params.get("lang")
+        if language is None or language == "":
+            return
+        if language not in LANGUAGES:
+            raise serializers.ValidationError(
+                {
+                    "lang": [
+                        ErrorDetail(
+                            _("Choose one of %(languages)s.") % {"languages": ", ".join(LANGUAGES)},
+                            code="invalid_choice",
+                        )
+                    ]
+                }
+            )
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        # The language of the translated fields: the one `?lang=` or Accept-Language chose.
+        response["Content-Language"] = current_language()
         # An error asked for as CSV still comes back in the API's one error format.
         if response.exception and isinstance(response.accepted_renderer, CSVRenderer):
             response.accepted_renderer = renderers.JSONRenderer()

@@ -15,6 +15,7 @@ from rest_framework import permissions, serializers
 from rest_framework.settings import api_settings
 
 from trilateral.filters import SLUG_OR_CODE, SlugChoiceField
+from trilateral.translation import LANGUAGES
 
 WRITE_METHODS = ("PUT", "PATCH", "DELETE")
 
@@ -33,6 +34,24 @@ def header(name, description, *, response=False):
 IF_NONE_MATCH = header("If-None-Match", _("An ETag from an earlier read: 304 if it still matches."))
 IF_MATCH = header(
     "If-Match", _("The ETag of the version you changed: 412 if the record has changed since.")
+)
+
+
+LANGUAGE = OpenApiParameter(
+    "lang",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    enum=LANGUAGES,
+    description=_(
+        "The language of the translated fields (names, titles, summaries, texts): en, ko or ja. "
+        "Without it, the Accept-Language header chooses, and English is the default. A field "
+        "not yet translated comes in English; `languages` tells how complete each language "
+        "version is and whether it is an official text. On a write, translated fields are "
+        "stored in this language."
+    ),
+)
+CONTENT_LANGUAGE = header(
+    "Content-Language", _("The language of the translated fields in this response."), response=True
 )
 
 
@@ -60,7 +79,7 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         return parameters
 
     def get_override_parameters(self):
-        parameters = super().get_override_parameters()
+        parameters = [*super().get_override_parameters(), LANGUAGE, CONTENT_LANGUAGE]
         action = getattr(self.view, "action", None)
         if action == "retrieve":
             parameters = [*parameters, IF_NONE_MATCH, *validator_headers([200, 304])]

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
@@ -20,8 +21,6 @@ SITEMAPS = {
 }
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
-    path("search/", SearchView.as_view(), name="search"),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
@@ -36,6 +35,13 @@ urlpatterns = [
     ),
     # Any other address under /api/ ending in a slash: a JSON 404 like the rest of the API.
     re_path(r"^api/(?:[\s\S]*/)?$", NotFoundView.as_view()),
+]
+
+# The public pages, under /en/, /ko/ and /ja/. An address without the prefix (/, /meetings/…)
+# redirects to the reader's language: the one chosen before, else the browser's Accept-Language.
+urlpatterns += i18n_patterns(
+    path("", HomeView.as_view(), name="home"),
+    path("search/", SearchView.as_view(), name="search"),
     path("", include("meetings.urls")),
     path("", include("declarations.urls")),
-]
+)

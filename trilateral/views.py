@@ -130,7 +130,7 @@ def meeting_event(meeting, request, participants=()):
     """A meeting as a schema.org Event."""
     event = {
         "@type": "Event",
-        "name": meeting.title,
+        "name": meeting.localized("title"),
         "url": request.build_absolute_uri(meeting.get_absolute_url()),
         "eventStatus": EVENT_STATUS[meeting.status],
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
@@ -139,16 +139,16 @@ def meeting_event(meeting, request, participants=()):
         event["startDate"] = meeting.start_date.isoformat()
         event["endDate"] = meeting.last_day.isoformat()
     if meeting.city or meeting.venue:
-        address = {"@type": "PostalAddress", "addressLocality": meeting.city}
+        address = {"@type": "PostalAddress", "addressLocality": meeting.localized("city")}
         if meeting.host_country:
             address["addressCountry"] = meeting.host_country.code
         event["location"] = {
             "@type": "Place",
-            "name": meeting.venue or meeting.city,
+            "name": meeting.localized("venue") or meeting.localized("city"),
             "address": address,
         }
     if meeting.summary:
-        event["description"] = markdown_to_text(meeting.summary)
+        event["description"] = markdown_to_text(meeting.localized("summary"))
     organizers = [p.organization for p in participants if p.is_host and p.organization]
     if organizers:
         event["organizer"] = [government_organization(org) for org in organizers]
@@ -156,8 +156,8 @@ def meeting_event(meeting, request, participants=()):
         event["attendee"] = [
             {
                 "@type": "Person",
-                "name": participant.person.name,
-                "jobTitle": participant.role_title,
+                "name": participant.person.localized("name"),
+                "jobTitle": participant.localized("role_title"),
                 **(
                     {"affiliation": government_organization(participant.organization)}
                     if participant.organization
@@ -170,7 +170,7 @@ def meeting_event(meeting, request, participants=()):
 
 
 def government_organization(organization):
-    data = {"@type": "GovernmentOrganization", "name": organization.name}
+    data = {"@type": "GovernmentOrganization", "name": organization.localized("name")}
     if organization.url:
         data["url"] = organization.url
     return data
@@ -181,13 +181,15 @@ def series_event_series(series, meetings, request):
     data = {
         "@context": "https://schema.org",
         "@type": "EventSeries",
-        "name": series.name,
+        "name": series.localized("name"),
         "url": request.build_absolute_uri(reverse("home")),
-        "alternateName": sorted({name.name for name in series.names.all()} - {series.name}),
+        "alternateName": sorted(
+            {name.name for name in series.names.all()} - {series.localized("name")}
+        ),
         "subEvent": [meeting_event(meeting, request) for meeting in meetings],
     }
     if series.description:
-        data["description"] = markdown_to_text(series.description)
+        data["description"] = markdown_to_text(series.localized("description"))
     dated = [meeting.start_date for meeting in meetings if meeting.start_date]
     if dated:
         data["startDate"] = min(dated).isoformat()

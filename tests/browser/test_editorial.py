@@ -12,7 +12,7 @@ from tests.browser.conftest import DESKTOP
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-test-password"
-SECOND = "/meetings/trilateral-industrial-ministers-2025/"
+SECOND = "/en/meetings/trilateral-industrial-ministers-2025/"
 SECOND_TITLE = "Second Trilateral Industrial Ministers' Meeting"
 
 

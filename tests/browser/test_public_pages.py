@@ -11,27 +11,27 @@ from tests.browser.conftest import PHONE
 
 pytestmark = pytest.mark.browser
 
-MEETING = "/meetings/trilateral-industrial-ministers-2024/"
-DECLARATION = "/declarations/trilateral-industrial-ministers-2024-joint-declaration/"
+MEETING = "/en/meetings/trilateral-industrial-ministers-2024/"
+DECLARATION = "/en/declarations/trilateral-industrial-ministers-2024-joint-declaration/"
 PAGE_TYPES = {
-    "home": "/",
-    "meeting list": "/meetings/",
-    "meeting list with a bad filter": "/meetings/?year=abc",
+    "home": "/en/",
+    "meeting list": "/en/meetings/",
+    "meeting list with a bad filter": "/en/meetings/?year=abc",
     "meeting": MEETING,
-    "declaration list": "/declarations/",
+    "declaration list": "/en/declarations/",
     "declaration": DECLARATION,
-    "topic list": "/topics/",
-    "topic": "/topics/supply-chains/",
-    "commitment list": "/commitments/?status=pledged",
-    "person": "/people/ahn-duk-geun/",
-    "country": "/countries/KR/",
-    "search": "/search/?q=%EC%95%88%EB%8D%95%EA%B7%BC",
-    "not found": "/meetings/no-such-meeting/",
+    "topic list": "/en/topics/",
+    "topic": "/en/topics/supply-chains/",
+    "commitment list": "/en/commitments/?status=pledged",
+    "person": "/en/people/ahn-duk-geun/",
+    "country": "/en/countries/KR/",
+    "search": "/en/search/?q=%EC%95%88%EB%8D%95%EA%B7%BC",
+    "not found": "/en/meetings/no-such-meeting/",
 }
 
 
 def test_from_home_to_a_cited_paragraph_and_its_topic(site, page):
-    page.goto(site + "/")
+    page.goto(site + "/en/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Trilateral Industrial Ministers' Meeting"
     )
@@ -60,7 +60,7 @@ def test_from_home_to_a_cited_paragraph_and_its_topic(site, page):
     assert page.evaluate("document.querySelector(':target').id") == "p2"
 
     page.locator("#p2").get_by_role("link", name="Export control coordination").click()
-    expect(page).to_have_url(site + "/topics/export-controls/")
+    expect(page).to_have_url(site + "/en/topics/export-controls/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Export control coordination")
     expect(
         page.get_by_text("Coordinate export controls among the three countries.")
@@ -82,7 +82,7 @@ def test_copy_link_puts_the_paragraph_address_on_the_clipboard(site, browser_con
 
 
 def test_filtering_meetings_by_country_and_year(site, page):
-    page.goto(site + "/meetings/")
+    page.goto(site + "/en/meetings/")
     page.get_by_label("Country").select_option(label="Korea")
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"country=KR"))
@@ -98,10 +98,10 @@ def test_filtering_meetings_by_country_and_year(site, page):
 
 
 def test_searching_a_name_in_korean_script(site, page):
-    page.goto(site + "/")
+    page.goto(site + "/en/")
     page.get_by_role("searchbox", name="Search the record").fill("안덕근")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/search/\?q="))
+    expect(page).to_have_url(re.compile(r"/en/search/\?q="))
     people = page.locator("section", has=page.locator("#people-heading"))
     expect(people.get_by_role("link", name="Ahn Duk Geun")).to_be_visible()
     expect(people.locator('[lang="ko"]', has_text="안덕근")).to_be_visible()

@@ -10,7 +10,7 @@ from tests.test_fixture import DECLARATION, MEETING, PARAGRAPH_1, TOPICS
 
 pytestmark = pytest.mark.django_db
 
-PAGE = f"http://testserver/declarations/{DECLARATION}/"
+PAGE = f"http://testserver/en/declarations/{DECLARATION}/"
 
 
 def get(client, path, **params):
@@ -79,7 +79,9 @@ def test_commitments_with_their_paragraph_topic_and_status(first_meeting, api_cl
 def test_topics(first_meeting, api_client):
     topics = get(api_client, "topics/", page_size=100)["results"]
     assert {t["slug"]: t["name"] for t in topics} == TOPICS
-    assert get(api_client, "topics/semiconductors/")["html_url"].endswith("/topics/semiconductors/")
+    assert get(api_client, "topics/semiconductors/")["html_url"].endswith(
+        "/en/topics/semiconductors/"
+    )
 
 
 def test_progress_reported_at_a_later_meeting_follows_the_commitment(

@@ -17,7 +17,7 @@ from trilateral.models import Correction
 
 pytestmark = pytest.mark.django_db
 
-DECLARATION_URL = "/declarations/trilateral-industrial-ministers-2024-joint-declaration/"
+DECLARATION_URL = "/en/declarations/trilateral-industrial-ministers-2024-joint-declaration/"
 
 
 def section(response, heading_id):
@@ -72,9 +72,9 @@ def test_declaration_page_lists_commitments_with_status_and_paragraph(client, fi
 
 def test_declaration_page_shows_topics_sources_meeting_and_print_stylesheet(client, first_meeting):
     response = client.get(DECLARATION_URL)
-    assertContains(response, '<a href="/topics/critical-minerals/">Critical minerals</a>')
+    assertContains(response, '<a href="/en/topics/critical-minerals/">Critical minerals</a>')
     assertContains(response, 'href="https://news1global.com/politics/view/424139"')
-    assertContains(response, 'href="/meetings/trilateral-industrial-ministers-2024/"')
+    assertContains(response, 'href="/en/meetings/trilateral-industrial-ministers-2024/"')
     assertContains(response, "adopted June 26, 2024")
     assertContains(response, 'href="/static/css/print.css" media="print"')
     assertContains(response, '<meta property="og:type" content="article">')
@@ -94,7 +94,7 @@ def test_declaration_page_and_feed_show_public_corrections(client, first_meeting
     Correction.objects.create(record=Declaration.objects.get(), text="Paragraph 2 was cut short.")
     corrections = section(client.get(DECLARATION_URL), "corrections-heading")
     assert "Paragraph 2 was cut short." in corrections
-    assertContains(client.get("/feeds/declarations.atom"), "Paragraph 2 was cut short.")
+    assertContains(client.get("/en/feeds/declarations.atom"), "Paragraph 2 was cut short.")
 
 
 def test_paragraph_permalink_is_the_paragraph_url(first_meeting):
@@ -117,7 +117,7 @@ def test_published_declaration_of_a_draft_meeting_is_hidden(client):
 
 
 def test_unknown_declaration_is_404(client, first_meeting):
-    response = client.get("/declarations/no-such-declaration/")
+    response = client.get("/en/declarations/no-such-declaration/")
     assert response.status_code == 404
     assertContains(response, "Page not found", status_code=404)
 
@@ -127,14 +127,14 @@ def test_unknown_declaration_is_404(client, first_meeting):
 
 def test_declaration_list_shows_published_declarations(client, first_meeting):
     DeclarationFactory(title="Draft communiqué", draft=True)
-    response = client.get("/declarations/")
+    response = client.get("/en/declarations/")
     assertContains(response, f'<a href="{DECLARATION_URL}">Joint Declaration of the First')
     assertContains(response, "Excerpts only")
     assertNotContains(response, "Draft communiqué")
 
 
 def test_declaration_list_bad_filter_is_a_form_error(client, first_meeting):
-    response = client.get("/declarations/?kind=manifesto")
+    response = client.get("/en/declarations/?kind=manifesto")
     assert response.status_code == 400
     assertContains(response, "Select a valid choice.", status_code=400)
 
@@ -144,7 +144,7 @@ def test_declaration_list_bad_filter_is_a_form_error(client, first_meeting):
 
 def test_topic_list_names_every_topic_and_the_years_they_were_covered(client, first_meeting):
     TopicFactory(name="Topic in draft", draft=True)
-    response = client.get("/topics/")
+    response = client.get("/en/topics/")
     for topic in Topic.objects.published():
         assertContains(response, f'<a href="{topic.get_absolute_url()}">')
     assertNotContains(response, "Topic in draft")
@@ -153,10 +153,10 @@ def test_topic_list_names_every_topic_and_the_years_they_were_covered(client, fi
 
 
 def test_topic_page_gathers_meetings_paragraphs_and_commitments_by_year(client, first_meeting):
-    response = client.get("/topics/supply-chains/")
+    response = client.get("/en/topics/supply-chains/")
     assertContains(response, "<h1>Supply chains</h1>", html=True)
     year = section(response, "year-2024")
-    assert 'href="/meetings/trilateral-industrial-ministers-2024/"' in year
+    assert 'href="/en/meetings/trilateral-industrial-ministers-2024/"' in year
     # Both paragraphs tagged with the topic, each linked by its permalink.
     assert f'href="{DECLARATION_URL}#p1"' in year
     assert f'href="{DECLARATION_URL}#p2"' in year
@@ -188,23 +188,23 @@ def test_draft_topic_is_404(client):
 
 
 def test_commitment_list_filters_by_status_and_topic(client, first_meeting):
-    response = client.get("/commitments/?status=pledged")
+    response = client.get("/en/commitments/?status=pledged")
     assertContains(response, 'class="commitment"', count=14)
     assertContains(response, "Cooperate on supply chains for critical minerals.")
     assertContains(response, f'href="{DECLARATION_URL}"')
 
-    response = client.get("/commitments/?status=fulfilled")
+    response = client.get("/en/commitments/?status=fulfilled")
     assertNotContains(response, 'class="commitment"')
     assertContains(response, "No commitment matches these filters.")
 
-    response = client.get("/commitments/?topic=batteries")
+    response = client.get("/en/commitments/?topic=batteries")
     assertContains(response, 'class="commitment"', count=1)
     assertContains(response, "Make battery supply chains more resilient")
 
 
 @pytest.mark.parametrize("query", ["status=%00", "status=open", "topic=a/b", "year=1e20"])
 def test_commitment_list_bad_filter_is_a_form_error(client, first_meeting, query):
-    response = client.get(f"/commitments/?{query}")
+    response = client.get(f"/en/commitments/?{query}")
     assert response.status_code == 400
     assertContains(response, "The filters could not be applied", status_code=400)
     assertNotContains(response, 'class="commitment"', status_code=400)
@@ -212,7 +212,7 @@ def test_commitment_list_bad_filter_is_a_form_error(client, first_meeting, query
 
 def test_commitments_of_draft_declarations_are_hidden(client, first_meeting):
     CommitmentFactory(declaration=DeclarationFactory(draft=True), text="Not yet agreed.")
-    assertNotContains(client.get("/commitments/"), "Not yet agreed.")
+    assertNotContains(client.get("/en/commitments/"), "Not yet agreed.")
 
 
 def test_topic_page_shows_five_years_a_page(client, db):
@@ -222,10 +222,10 @@ def test_topic_page_shows_five_years_a_page(client, db):
     for edition in range(1, 8):
         build_meeting_record(series=series, edition=edition, paragraphs=1, topics=[topic])
     years = sorted(series.meetings.values_list("year", flat=True), reverse=True)
-    first = client.get(f"/topics/{topic.slug}/").content.decode()
+    first = client.get(f"/en/topics/{topic.slug}/").content.decode()
     assert all(f'id="year-{year}"' in first for year in years[:5])
     assert not any(f'id="year-{year}"' in first for year in years[5:])
-    second = client.get(f"/topics/{topic.slug}/?page=2").content.decode()
+    second = client.get(f"/en/topics/{topic.slug}/?page=2").content.decode()
     assert all(f'id="year-{year}"' in second for year in years[5:])
-    assert client.get(f"/topics/{topic.slug}/?page=3").status_code == 404
-    assert client.get(f"/topics/{topic.slug}/?page=abc").status_code == 404
+    assert client.get(f"/en/topics/{topic.slug}/?page=3").status_code == 404
+    assert client.get(f"/en/topics/{topic.slug}/?page=abc").status_code == 404

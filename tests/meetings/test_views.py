@@ -21,7 +21,7 @@ from trilateral.models import Correction, PublicationStatus
 
 pytestmark = pytest.mark.django_db
 
-MEETING_URL = "/meetings/trilateral-industrial-ministers-2024/"
+MEETING_URL = "/en/meetings/trilateral-industrial-ministers-2024/"
 
 
 def json_ld(response):
@@ -45,7 +45,7 @@ def unpublish(record):
 
 
 def test_home_tells_what_the_series_is_and_how_it_began(client, first_meeting):
-    response = client.get("/")
+    response = client.get("/en/")
     assertContains(response, "<h1>Trilateral Industrial Ministers&#x27; Meeting</h1>", html=True)
     assertContains(response, "A yearly meeting of the ministers in charge of industry")
     assertContains(response, "Camp David summit of the leaders of Korea")
@@ -56,7 +56,7 @@ def test_home_tells_what_the_series_is_and_how_it_began(client, first_meeting):
 
 
 def test_home_shows_the_latest_meeting_and_an_unconfirmed_next_edition(client, first_meeting):
-    response = client.get("/")
+    response = client.get("/en/")
     latest = response.content.decode().split('id="latest-heading"')[1].split("</section>")[0]
     assert "First Trilateral Industrial Ministers&#x27; Meeting" in latest
     assert "June 26, 2024" in latest
@@ -78,7 +78,7 @@ def test_home_shows_a_planned_meeting_as_the_next_edition(client, first_meeting)
         year=2025,
         city="Seoul",
     )
-    response = client.get("/")
+    response = client.get("/en/")
     upcoming = response.content.decode().split('id="next-heading"')[1].split("</section>")[0]
     assert "Second Trilateral Industrial Ministers&#x27; Meeting" in upcoming
     assert "2025 (date not yet set)" in upcoming
@@ -86,7 +86,7 @@ def test_home_shows_a_planned_meeting_as_the_next_edition(client, first_meeting)
 
 
 def test_home_lists_the_editions_and_a_topic_by_year_table(client, first_meeting):
-    response = client.get("/")
+    response = client.get("/en/")
     timeline = response.content.decode().split('id="editions-heading"')[1].split("</section>")[0]
     assert "2024" in timeline
     assert (
@@ -95,13 +95,13 @@ def test_home_lists_the_editions_and_a_topic_by_year_table(client, first_meeting
     table = response.content.decode().split('<table class="matrix">')[1].split("</table>")[0]
     assert "<caption" in table
     assert '<th scope="col">2024</th>' in table
-    assert '<th scope="row"><a href="/topics/semiconductors/">Semiconductors</a></th>' in table
+    assert '<th scope="row"><a href="/en/topics/semiconductors/">Semiconductors</a></th>' in table
     # Each cell says in words whether the year's declaration covers the topic.
     assert table.count("Covered") == 11
 
 
 def test_home_describes_the_series_as_a_schema_org_event_series(client, first_meeting):
-    data = json_ld(client.get("/"))
+    data = json_ld(client.get("/en/"))
     assert data["@type"] == "EventSeries"
     assert data["name"] == "Trilateral Industrial Ministers' Meeting"
     assert "한·미·일 산업장관회의" in data["alternateName"]
@@ -112,7 +112,7 @@ def test_home_describes_the_series_as_a_schema_org_event_series(client, first_me
 
 def test_home_without_a_published_series_says_so(client, first_meeting):
     unpublish(first_meeting_object().series)
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 200
     assertContains(response, "Nothing has been published yet")
     assertNotContains(response, "Trilateral Industrial Ministers")
@@ -122,7 +122,7 @@ def test_home_without_a_published_series_says_so(client, first_meeting):
 
 
 def test_meeting_list_shows_the_meeting_with_its_date_and_place(client, first_meeting):
-    response = client.get("/meetings/")
+    response = client.get("/en/meetings/")
     assertContains(response, f'<a href="{MEETING_URL}">First Trilateral', count=1)
     assertContains(response, "June 26, 2024 · Washington, D.C. · hosted by United States")
     # Filters are labelled controls.
@@ -144,7 +144,7 @@ def test_meeting_list_shows_the_meeting_with_its_date_and_place(client, first_me
     ],
 )
 def test_meeting_list_filters(client, first_meeting, query, found):
-    response = client.get(f"/meetings/?{query}")
+    response = client.get(f"/en/meetings/?{query}")
     assert response.status_code == 200
     assert (MEETING_URL in response.content.decode()) is found
 
@@ -165,7 +165,7 @@ def test_meeting_list_filters(client, first_meeting, query, found):
 def test_meeting_list_answers_bad_filters_with_the_form_error(
     client, first_meeting, query, message
 ):
-    response = client.get(f"/meetings/?{query}")
+    response = client.get(f"/en/meetings/?{query}")
     assert response.status_code == 400
     assertContains(response, "The filters could not be applied", status_code=400)
     assertContains(response, message, status_code=400)
@@ -174,7 +174,7 @@ def test_meeting_list_answers_bad_filters_with_the_form_error(
 
 @pytest.mark.parametrize("page", ["2", "0", "abc", "%00", "99999999999999999999"])
 def test_meeting_list_unknown_page_is_404(client, first_meeting, page):
-    response = client.get(f"/meetings/?page={page}")
+    response = client.get(f"/en/meetings/?page={page}")
     assert response.status_code == 404
     assertContains(response, "Page not found", status_code=404)
 
@@ -182,7 +182,7 @@ def test_meeting_list_unknown_page_is_404(client, first_meeting, page):
 def test_meeting_list_hides_drafts_and_draft_topics(client, first_meeting):
     MeetingFactory(title="A meeting still in draft", draft=True)
     TopicFactory(name="A topic still in draft", draft=True)
-    response = client.get("/meetings/")
+    response = client.get("/en/meetings/")
     assertNotContains(response, "A meeting still in draft")
     assertNotContains(response, "A topic still in draft")
 
@@ -194,7 +194,7 @@ def test_meeting_page_shows_date_venue_host_and_summary(client, first_meeting):
     response = client.get(MEETING_URL)
     assertContains(response, '<time datetime="2024-06-26">June 26, 2024</time>', html=True)
     assertContains(response, "U.S. Department of Commerce (Herbert C. Hoover Building)")
-    assertContains(response, '<a href="/countries/US/">United States</a>', html=True)
+    assertContains(response, '<a href="/en/countries/US/">United States</a>', html=True)
     assertContains(response, "First meeting")
     assertContains(response, "adopted a joint declaration on critical and emerging technologies")
 
@@ -223,9 +223,9 @@ def test_meeting_page_quotes_remarks_and_links_declaration_topics_and_sources(
     assertContains(response, "institutional basis for jointly addressing global risks")
     assertContains(
         response,
-        'href="/declarations/trilateral-industrial-ministers-2024-joint-declaration/"',
+        'href="/en/declarations/trilateral-industrial-ministers-2024-joint-declaration/"',
     )
-    assertContains(response, '<a href="/topics/semiconductors/">Semiconductors</a>', html=True)
+    assertContains(response, '<a href="/en/topics/semiconductors/">Semiconductors</a>', html=True)
     assertContains(response, 'href="https://www.meti.go.jp/english/press/2024/0628_001.html"')
     assertContains(response, "Minister Saito Visits the United States")
 
@@ -263,8 +263,8 @@ def test_meeting_page_links_the_previous_and_next_editions(client, first_meeting
     )
     MeetingFactory(series=first.series, edition=3, slug="third-draft", draft=True)
     response = client.get(MEETING_URL)
-    assertContains(response, 'rel="next" href="/meetings/second/"')
-    response = client.get("/meetings/second/")
+    assertContains(response, 'rel="next" href="/en/meetings/second/"')
+    response = client.get("/en/meetings/second/")
     assertContains(response, f'rel="prev" href="{MEETING_URL}"')
     assertNotContains(response, "third-draft")
 
@@ -318,7 +318,8 @@ def test_published_meeting_has_no_draft_banner_for_staff(staff_client, first_mee
 
 
 @pytest.mark.parametrize(
-    "path", ["/meetings/no-such-meeting/", "/meetings/%00/", "/meetings/" + "x" * 300 + "/"]
+    "path",
+    ["/en/meetings/no-such-meeting/", "/en/meetings/%00/", "/en/meetings/" + "x" * 300 + "/"],
 )
 def test_unknown_meeting_is_404(client, first_meeting, path):
     response = client.get(path)
@@ -330,7 +331,7 @@ def test_unknown_meeting_is_404(client, first_meeting, path):
 
 
 def test_person_page_shows_every_spelling_and_the_office_held(client, first_meeting):
-    response = client.get("/people/saito-ken/")
+    response = client.get("/en/people/saito-ken/")
     assertContains(response, "<h1>Saito Ken</h1>", html=True)
     assertContains(response, '<span class="name-variant" lang="ja">齋藤健</span>', html=True)
     assertContains(response, '<span class="name-variant" lang="ko">사이토 겐</span>', html=True)
@@ -340,7 +341,7 @@ def test_person_page_shows_every_spelling_and_the_office_held(client, first_meet
 
 
 def test_person_page_quotes_what_they_said(client, first_meeting):
-    response = client.get("/people/ahn-duk-geun/")
+    response = client.get("/en/people/ahn-duk-geun/")
     assertContains(response, "optimal partners leading in advanced technology")
 
 
@@ -353,23 +354,23 @@ def test_person_only_at_draft_meetings_is_404(staff_client):
 
 
 def test_country_page_shows_its_delegates_and_meetings_hosted(client, first_meeting):
-    response = client.get("/countries/KR/")
+    response = client.get("/en/countries/KR/")
     assertContains(response, "<h1>Korea</h1>", html=True)
     assertContains(response, "Republic of Korea")
     assertContains(response, "Ahn Duk Geun")
     assertContains(response, "Minister of Trade, Industry and Energy")
     assertContains(response, "Ministry of Trade, Industry and Energy")
-    response = client.get("/countries/US/")
+    response = client.get("/en/countries/US/")
     hosted = response.content.decode().split('id="hosted-heading"')[1]
     assert "First Trilateral Industrial Ministers&#x27; Meeting" in hosted
 
 
 def test_country_code_in_lower_case_redirects(client, first_meeting):
-    response = client.get("/countries/kr/")
+    response = client.get("/en/countries/kr/")
     assert response.status_code == 301
-    assert response["Location"] == "/countries/KR/"
+    assert response["Location"] == "/en/countries/KR/"
 
 
-@pytest.mark.parametrize("path", ["/countries/ZZ/", "/countries/KOR/", "/countries/%00/"])
+@pytest.mark.parametrize("path", ["/en/countries/ZZ/", "/en/countries/KOR/", "/en/countries/%00/"])
 def test_unknown_country_is_404(client, first_meeting, path):
     assert client.get(path).status_code == 404

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from trilateral.markdown import markdown_to_text, render_markdown
+from trilateral.translation import current_language
 
 register = template.Library()
 
@@ -24,6 +25,39 @@ JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0
 @register.filter
 def markdown(text):
     return render_markdown(text)
+
+
+def untranslated_note():
+    return format_html('<small class="untranslated">{}</small>', _("not yet translated"))
+
+
+@register.filter
+def tr(record, field_name):
+    """A field in the reader's language. While its translation is missing, the English text,
+    marked as English for browsers and screen readers, with a note that says so."""
+    if record is None:
+        return ""
+    text, language = record.translated(field_name)
+    if language == current_language() or not text:
+        return text
+    return format_html('<span lang="{}">{}</span>{}', language, text, untranslated_note())
+
+
+@register.filter
+def tr_text(record, field_name):
+    """A field in the reader's language (or English), as plain text for titles and attributes."""
+    return "" if record is None else record.localized(field_name)
+
+
+@register.filter
+def tr_markdown(record, field_name):
+    """A Markdown field in the reader's language, rendered; the English text, marked, while its
+    translation is missing."""
+    text, language = record.translated(field_name)
+    html = render_markdown(text)
+    if language == current_language() or not text:
+        return html
+    return format_html('<div lang="{}">{}</div><p>{}</p>', language, html, untranslated_note())
 
 
 @register.filter
