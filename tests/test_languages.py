@@ -94,6 +94,19 @@ def test_a_missing_translation_falls_back_to_english_marked_as_such(client, firs
     assert topic_list.count(interface("not yet translated", "ko")) == 2  # name and description
 
 
+READ_PAGES = [name for name in PAGES if "feed" not in name and name not in ("sitemap", "calendar")]
+
+
+@pytest.mark.parametrize("name", READ_PAGES)
+def test_every_page_notes_the_text_still_in_english(client, name):
+    record = Record()
+    html = page(client, record.urls()[name].replace("/en/", "/ja/", 1))
+    assert '<html lang="ja">' in html
+    assert interface("Meetings", "ja") in html
+    assert f'<small class="untranslated">{interface("not yet translated", "ja")}</small>' in html
+    assert '<span lang="en">' in html or '<div lang="en">' in html
+
+
 @pytest.mark.parametrize(
     ("language", "date"),
     [("en", "June 26, 2024"), ("ko", "2024년 6월 26일"), ("ja", "2024年6月26日")],

@@ -27,6 +27,9 @@ PAGE_TYPES = {
     "country": "/en/countries/KR/",
     "search": "/en/search/?q=%EC%95%88%EB%8D%95%EA%B7%BC",
     "not found": "/en/meetings/no-such-meeting/",
+    "meeting in Korean": MEETING.replace("/en/", "/ko/"),
+    "declaration in Japanese": DECLARATION.replace("/en/", "/ja/"),
+    "topic list in Japanese": "/ja/topics/",
 }
 
 
@@ -105,6 +108,19 @@ def test_searching_a_name_in_korean_script(site, page):
     people = page.locator("section", has=page.locator("#people-heading"))
     expect(people.get_by_role("link", name="Ahn Duk Geun")).to_be_visible()
     expect(people.locator('[lang="ko"]', has_text="안덕근")).to_be_visible()
+
+
+def test_switching_language_stays_on_the_record(site, page):
+    page.goto(site + MEETING)
+    switcher = page.get_by_role("navigation", name="Language")
+    switcher.get_by_role("link", name="日本語").click()
+    expect(page).to_have_url(site + MEETING.replace("/en/", "/ja/"))
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.get_by_role("heading", level=1)).to_have_text("第1回日米韓商務・産業大臣会合")
+    page.get_by_role("navigation", name="言語").get_by_role("link", name="한국어").click()
+    expect(page).to_have_url(site + MEETING.replace("/en/", "/ko/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("제1차 한·미·일 산업장관회의")
+    expect(page.locator(".participant", has_text="안덕근")).to_contain_text("산업통상자원부")
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
