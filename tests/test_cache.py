@@ -2,6 +2,7 @@
 on the very next request to every page and endpoint that shows it."""
 
 import datetime
+from unittest import mock
 
 import pytest
 import time_machine
@@ -188,3 +189,26 @@ def test_anonymous_api_rate_limit_holds_for_cached_reads(client, settings, meeti
     }
     statuses = [client.get("/api/v1/meetings/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_api_cache_serves_the_rendered_bytes_without_rebuilding_records(client, meeting):
+    for path in (
+        "/api/v1/meetings/",
+        f"/api/v1/meetings/{meeting.slug}/",
+        "/api/v1/meetings/?format=csv",
+    ):
+        first = client.get(path)
+        with mock.patch("django.db.models.base.model_unpickle") as unpickle:
+            second = client.get(path)
+        assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+        assert second.content == first.content
+        assert second["Content-Type"] == first["Content-Type"]
+        # A hit reads bytes: no record is rebuilt from the cache.
+        assert not unpickle.called
+
+
+def test_browsable_api_is_not_cached(client, meeting):
+    html = {"Accept": "text/html"}
+    responses = [client.get("/api/v1/meetings/", headers=html) for _ in range(2)]
+    assert [response.status_code for response in responses] == [200, 200]
+    assert all("X-Cache" not in response for response in responses)

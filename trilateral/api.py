@@ -16,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import http_date, parse_etags, quote_etag
@@ -203,7 +204,9 @@ class RecordViewSet(ModelViewSet):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         # An error asked for as CSV still comes back in the API's one error format.
-        if response.exception and isinstance(response.accepted_renderer, CSVRenderer):
+        if getattr(response, "exception", False) and isinstance(
+            response.accepted_renderer, CSVRenderer
+        ):
             response.accepted_renderer = renderers.JSONRenderer()
             response.accepted_media_type = response.accepted_renderer.media_type
         return response
@@ -234,8 +237,17 @@ class RecordViewSet(ModelViewSet):
 
     def cached_read(self, request, build):
         """Anonymous reads come from the response cache, filed under the record's generation
-        (see trilateral.cache), after authentication and throttling have run as for any read."""
-        if not (settings.PAGE_CACHE and is_anonymous_read(request)):
+        (see trilateral.cache), after authentication and throttling have run as for any read.
+
+        The cache holds the rendered bytes, not the serializer's data: that data carries model
+        instances (each link keeps the record it points to), and unpickling them on every hit
+        cost more than building the response afresh. The browsable HTML view is never cached,
+        since it carries a per-visitor CSRF token."""
+        if (
+            not (settings.PAGE_CACHE and is_anonymous_read(request))
+            or getattr(request, "accepted_renderer", None) is None
+            or isinstance(request.accepted_renderer, renderers.BrowsableAPIRenderer)
+        ):
             return build()
         try:
             state = current_generation()
@@ -244,16 +256,21 @@ class RecordViewSet(ModelViewSet):
         key = cache_key(request, state.generation, f"api:{request.accepted_media_type}")
         cached = cache.get(key)
         if cached is not None:
-            data, headers = cached
-            response = Response(data, headers=headers)
+            content, content_type, headers = cached
+            response = HttpResponse(content, content_type=content_type, headers=headers)
             response["X-Cache"] = "hit"
             return response
         response = build()
-        if response.status_code == 200:
+        if response.status_code == 200 and isinstance(response, Response):
             headers = {
                 name: response[name] for name in ("ETag", "Last-Modified") if name in response
             }
-            cache.set(key, (response.data, headers), CACHE_SECONDS)
+
+            def store(rendered):
+                entry = (rendered.content, rendered["Content-Type"], headers)
+                cache.set(key, entry, CACHE_SECONDS)
+
+            response.add_post_render_callback(store)
             response["X-Cache"] = "miss"
         return response
 
