@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from meetings.models import Meeting
-from tests.factories import build_meeting_record
+from tests.factories import build_meeting_record, this_year
 from trilateral.models import PublicationStatus
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,10 @@ def listed_in_sitemap(client, meeting):
 @pytest.fixture
 def meeting():
     record = build_meeting_record()
-    Meeting.objects.filter(pk=record.pk).update(title="Cache Probe Ministers Meeting")
+    # This year's, so that the calendar carries it too.
+    Meeting.objects.filter(pk=record.pk).update(
+        title="Cache Probe Ministers Meeting", start_date=this_year(), year=this_year().year
+    )
     record.refresh_from_db()
     return record
 
