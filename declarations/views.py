@@ -18,7 +18,13 @@ from declarations.models import (
     Topic,
 )
 from meetings.models import Meeting
-from trilateral.views import FilteredListView, PreviewMixin, topic_years
+from trilateral.views import (
+    MATRIX_YEARS,
+    FilteredListView,
+    PreviewMixin,
+    covered_years,
+    topic_years,
+)
 
 
 def with_progress(commitments, updates):
@@ -70,6 +76,8 @@ class DeclarationDetailView(PreviewMixin, DetailView):
 
 
 class TopicListView(ListView):
+    """Every topic, and the topic-by-year table a page of years at a time, newest first."""
+
     extra_context = {"section": "topics"}
 
     def get_queryset(self):
@@ -77,8 +85,16 @@ class TopicListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        years, rows = topic_years(Declaration.objects.published())
-        context.update(matrix_years=years, matrix_rows=rows)
+        declarations = Declaration.objects.published()
+        paginator = Paginator(
+            covered_years(declarations), MATRIX_YEARS, allow_empty_first_page=True
+        )
+        try:
+            page = paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404(_("There is no such page.")) from error
+        years, rows = topic_years(declarations, page.object_list)
+        context.update(matrix_years=years, matrix_rows=rows, page_obj=page, paginator=paginator)
         return context
 
 

@@ -12,6 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from meetings.models import Meeting, MeetingStatus
 from tests.factories import (
+    DeclarationFactory,
     MeetingFactory,
     MeetingSeriesFactory,
     ParticipantFactory,
@@ -98,6 +99,23 @@ def test_home_lists_the_editions_and_a_topic_by_year_table(client, first_meeting
     assert '<th scope="row"><a href="/topics/semiconductors/">Semiconductors</a></th>' in table
     # Each cell says in words whether the year's declaration covers the topic.
     assert table.count("Covered") == 11
+
+
+def test_home_table_shows_the_latest_ten_years_and_links_the_rest(client, first_meeting):
+    first = first_meeting_object()
+    topic = TopicFactory()
+    for edition in range(2, 14):
+        meeting = MeetingFactory(
+            series=first.series,
+            edition=edition,
+            start_date=datetime.date(2022 + edition, 6, 1),
+        )
+        DeclarationFactory(meeting=meeting).topics.set([topic])
+    response = client.get("/")
+    table = response.content.decode().split('<table class="matrix">')[1].split("</table>")[0]
+    columns = [int(year) for year in re.findall(r'<th scope="col">(\d{4})</th>', table)]
+    assert columns == list(range(2026, 2036))
+    assertContains(response, '<a href="/topics/">Earlier years on the topics page</a>', html=True)
 
 
 def test_home_describes_the_series_as_a_schema_org_event_series(client, first_meeting):
