@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -55,6 +56,19 @@ class PreviewMixin:
         if not self.object.is_public:
             add_never_cache_headers(response)
         return response
+
+
+class YearPagesMixin:
+    """A page that grows by a year at a time shows a few years a page, newest first."""
+
+    years_per_page = 5
+
+    def paginate_years(self, years):
+        paginator = Paginator(years, self.years_per_page, allow_empty_first_page=True)
+        try:
+            return paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404(_("There is no such page.")) from error
 
 
 class FilteredListView(FilterView):

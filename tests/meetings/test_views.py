@@ -12,6 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from meetings.models import Meeting, MeetingStatus
 from tests.factories import (
+    CountryFactory,
     DeclarationFactory,
     MeetingFactory,
     MeetingSeriesFactory,
@@ -380,6 +381,34 @@ def test_country_page_shows_its_delegates_and_meetings_hosted(client, first_meet
     response = client.get("/countries/US/")
     hosted = response.content.decode().split('id="hosted-heading"')[1]
     assert "First Trilateral Industrial Ministers&#x27; Meeting" in hosted
+
+
+def test_country_page_shows_five_years_a_page_newest_first(client, db):
+    country = CountryFactory(code="QA")
+    series = MeetingSeriesFactory()
+    for year in range(2011, 2023):
+        meeting = MeetingFactory(
+            series=series,
+            title=f"Meeting of {year}",
+            start_date=datetime.date(year, 5, 1),
+            host_country=country if year % 2 else None,
+        )
+        ParticipantFactory(meeting=meeting, country=country)
+
+    def years_shown(response):
+        return sorted(
+            {int(year) for year in re.findall(r"Meeting of (\d{4})", response.content.decode())}
+        )
+
+    first = client.get("/countries/QA/")
+    assert years_shown(first) == [2018, 2019, 2020, 2021, 2022]
+    hosted = first.content.decode().split('id="hosted-heading"')[1]
+    assert "Meeting of 2021" in hosted
+    assert "Meeting of 2022" not in hosted
+    assertContains(first, 'rel="next"')
+    assert years_shown(client.get("/countries/QA/?page=2")) == [2013, 2014, 2015, 2016, 2017]
+    assert years_shown(client.get("/countries/QA/?page=3")) == [2011, 2012]
+    assert client.get("/countries/QA/?page=4").status_code == 404
 
 
 def test_country_code_in_lower_case_redirects(client, first_meeting):
