@@ -201,13 +201,27 @@ def test_api_cache_serves_the_rendered_bytes_without_rebuilding_records(client, 
         "/api/v1/meetings/?format=csv",
     ):
         first = client.get(path)
+        # A streamed export is cached once all of it has been sent.
+        sent = first.getvalue()
         with mock.patch("django.db.models.base.model_unpickle") as unpickle:
             second = client.get(path)
         assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
-        assert second.content == first.content
+        assert second.getvalue() == sent
         assert second["Content-Type"] == first["Content-Type"]
         # A hit reads bytes: no record is rebuilt from the cache.
         assert not unpickle.called
+
+
+def test_full_csv_export_is_streamed_in_chunks_of_rows(client, meeting, monkeypatch):
+    monkeypatch.setattr("trilateral.api.CSV_CHUNK_ROWS", 2)
+    for _ in range(4):
+        build_meeting_record(series=meeting.series)
+    response = client.get("/api/v1/meetings/?format=csv")
+    assert response.streaming
+    chunks = list(response.streaming_content)
+    # The byte-order mark and header, then five meetings two at a time.
+    assert [chunk.count(b"\n") for chunk in chunks] == [1, 2, 2, 1]
+    assert chunks[0].startswith("\ufeffurl,".encode())
 
 
 def test_browsable_api_is_not_cached(client, meeting):

@@ -779,7 +779,7 @@ def test_api_returns_what_editors_wrote_as_json_data(api_client, hostile):
 def read_csv(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = response.content.decode("utf-8").removeprefix("\ufeff")
+    text = response.getvalue().decode("utf-8").removeprefix("\ufeff")
     return list(csv.reader(io.StringIO(text)))
 
 
