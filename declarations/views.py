@@ -112,11 +112,14 @@ class TopicDetailView(YearPagesMixin, PreviewMixin, DetailView):
             Exists(declarations.filter(meeting=OuterRef("pk")))
         )
         commitments = self.visible(Commitment.objects.for_topic(topic))
-        # The record grows by a year at a time: a page shows a few years, newest first.
+        # The record grows by a year at a time: a page shows a few years, newest first. The
+        # database lists the distinct years; a commitment's declaration may name other topics.
         all_years = sorted(
             {
-                *meetings.values_list("year", flat=True),
-                *commitments.values_list("declaration__meeting__year", flat=True),
+                *meetings.order_by().values_list("year", flat=True).distinct(),
+                *commitments.order_by()
+                .values_list("declaration__meeting__year", flat=True)
+                .distinct(),
             },
             reverse=True,
         )
