@@ -149,7 +149,7 @@ def load(url, connections, seconds):
         text=True,
         check=True,
     ).stdout
-    if not re.search(r"99%\s+[\d.]+(us|ms|s|m|h)\b", output):
+    if not re.search(r"^\s+99%\s+[\d.]+(us|ms|s|m|h)$", output, re.M):
         print(output, flush=True)
     errors = sum(
         int(n)
@@ -158,8 +158,9 @@ def load(url, connections, seconds):
     )
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": to_ms(re.search(r"50%\s+(\S+)", output).group(1)),
-        "p99": to_ms(re.search(r"99%\s+(\S+)", output).group(1)),
+        # The distribution's own lines: "95.50%" in the thread stats also ends in "50%".
+        "p50": to_ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
+        "p99": to_ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
         "errors": errors,
     }
 
