@@ -212,6 +212,17 @@ def test_api_cache_serves_the_rendered_bytes_without_rebuilding_records(client, 
         assert not unpickle.called
 
 
+@pytest.mark.parametrize("path", ["/meetings/", "/api/v1/meetings/"])
+def test_a_cached_response_carries_its_etag_without_hashing_it_again(client, meeting, path):
+    first = client.get(path)
+    with mock.patch("django.utils.cache.md5") as md5:
+        second = client.get(path)
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert second["ETag"] == first["ETag"]
+    assert not md5.called
+    assert client.get(path, headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
 def test_full_csv_export_is_streamed_in_chunks_of_rows(client, meeting, monkeypatch):
     monkeypatch.setattr("trilateral.api.CSV_CHUNK_ROWS", 2)
     for _ in range(4):

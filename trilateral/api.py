@@ -19,6 +19,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import set_response_etag
 from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -293,6 +294,11 @@ class RecordViewSet(ModelViewSet):
         if isinstance(response, Response):
 
             def store(rendered):
+                # A list has no ETag of its own: the one ConditionalGetMiddleware would compute,
+                # computed once rather than by hashing the body again on every hit.
+                etag = set_response_etag(HttpResponse(rendered.content)).get("ETag")
+                if etag and "ETag" not in headers:
+                    headers["ETag"] = etag
                 entry = (rendered.content, rendered["Content-Type"], headers)
                 cache.set(key, entry, CACHE_SECONDS)
 
