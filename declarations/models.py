@@ -536,8 +536,12 @@ class Commitment(TranslatedModel):
 
 class CommitmentUpdateQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(Declaration.published_q("commitment__declaration__")).filter(
-            Q(meeting__isnull=True) | Meeting.published_q("meeting__")
+        """Updates of a published commitment, reported at a published meeting or at none.
+
+        Written as uncorrelated IN subqueries, each computed once: as joins, a prefetch for
+        thousands of commitments made SQLite walk every published declaration once per id."""
+        return self.filter(commitment__in=Commitment.objects.published().values("pk")).filter(
+            Q(meeting__isnull=True) | Q(meeting__in=Meeting.objects.published().values("pk"))
         )
 
 

@@ -2,9 +2,7 @@
 
 from itertools import groupby
 
-from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
@@ -18,7 +16,14 @@ from declarations.models import (
     Topic,
 )
 from meetings.models import Meeting
-from trilateral.views import FilteredListView, PreviewMixin, topic_years
+from trilateral.views import (
+    MATRIX_YEARS,
+    FilteredListView,
+    PreviewMixin,
+    YearPagesMixin,
+    covered_years,
+    topic_years,
+)
 
 
 def with_progress(commitments, updates):
@@ -69,20 +74,27 @@ class DeclarationDetailView(PreviewMixin, DetailView):
         )
 
 
-class TopicListView(ListView):
+class TopicListView(YearPagesMixin, ListView):
+    """Every topic, and the topic-by-year table a page of years at a time, newest first."""
+
     extra_context = {"section": "topics"}
+    years_per_page = MATRIX_YEARS
 
     def get_queryset(self):
         return Topic.objects.published()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        years, rows = topic_years(Declaration.objects.published())
-        context.update(matrix_years=years, matrix_rows=rows)
+        declarations = Declaration.objects.published()
+        page = self.paginate_years(covered_years(declarations))
+        years, rows = topic_years(declarations, page.object_list)
+        context.update(
+            matrix_years=years, matrix_rows=rows, page_obj=page, paginator=page.paginator
+        )
         return context
 
 
-class TopicDetailView(PreviewMixin, DetailView):
+class TopicDetailView(YearPagesMixin, PreviewMixin, DetailView):
     """Everything on one topic, year by year: meetings, paragraphs and commitments."""
 
     model = Topic
@@ -90,8 +102,6 @@ class TopicDetailView(PreviewMixin, DetailView):
 
     def get_queryset(self):
         return super().get_queryset().with_corrections()
-
-    years_per_page = 5
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -102,11 +112,14 @@ class TopicDetailView(PreviewMixin, DetailView):
             Exists(declarations.filter(meeting=OuterRef("pk")))
         )
         commitments = self.visible(Commitment.objects.for_topic(topic))
-        # The record grows by a year at a time: a page shows a few years, newest first.
+        # The record grows by a year at a time: a page shows a few years, newest first. The
+        # database lists the distinct years; a commitment's declaration may name other topics.
         all_years = sorted(
             {
-                *meetings.values_list("year", flat=True),
-                *commitments.values_list("declaration__meeting__year", flat=True),
+                *meetings.order_by().values_list("year", flat=True).distinct(),
+                *commitments.order_by()
+                .values_list("declaration__meeting__year", flat=True)
+                .distinct(),
             },
             reverse=True,
         )
@@ -133,13 +146,6 @@ class TopicDetailView(PreviewMixin, DetailView):
         context["years"] = sorted(years.items(), reverse=True)
         context["page_obj"], context["paginator"] = page, page.paginator
         return context
-
-    def paginate_years(self, years):
-        paginator = Paginator(years, self.years_per_page, allow_empty_first_page=True)
-        try:
-            return paginator.page(self.request.GET.get("page") or 1)
-        except InvalidPage as error:
-            raise Http404(_("There is no such page.")) from error
 
 
 def year_of(row):

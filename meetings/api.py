@@ -1,7 +1,12 @@
 """The API's series, meetings, participants, people, organizations and countries."""
 
+from urllib.parse import urlencode
+
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from declarations.models import Declaration
@@ -200,6 +205,31 @@ class PersonSerializer(RecordSerializer):
         ]
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class ParticipationsURLField(serializers.Field):
+    """Where a person's participations are listed a page at a time."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, person):
+        url = f"{reverse('api:participant-list')}?{urlencode({'person': person.slug})}"
+        return self.context["request"].build_absolute_uri(url)
+
+
+class PersonListSerializer(PersonSerializer):
+    """A person in a list: their participations, which grow with every meeting they attend,
+    are a link to the participants list filtered to them, so a page of people stays small."""
+
+    participations_url = ParticipationsURLField()
+
+    class Meta(PersonSerializer.Meta):
+        fields = [
+            "participations_url" if name == "participations" else name
+            for name in PersonSerializer.Meta.fields
+        ]
+
+
 class SeriesSerializer(RecordSerializer):
     url = LinkField(view_name="api:series-detail", lookup_field="slug")
     html_url = PageURLField()
@@ -323,13 +353,17 @@ class PersonViewSet(RecordViewSet):
     filterset_class = PersonFilter
     ordering_fields = ["name", "family_name", "updated_at"]
 
+    def get_serializer_class(self):
+        return PersonListSerializer if self.action == "list" else PersonSerializer
+
     def get_queryset(self):
+        people = visible(Person.objects.all(), self.request).prefetch_related("names")
+        if self.action == "list":
+            return people
         participations = visible(Participant.objects.all(), self.request).select_related(
             "meeting", "country"
         )
-        return visible(Person.objects.all(), self.request).prefetch_related(
-            "names", Prefetch("participations", queryset=participations)
-        )
+        return people.prefetch_related(Prefetch("participations", queryset=participations))
 
 
 class SeriesViewSet(RecordViewSet):

@@ -10,6 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +20,9 @@ from meetings.models import Meeting, MeetingStatus
 from trilateral.markdown import markdown_to_text, render_markdown
 
 FEED_LENGTH = 50
+# The calendar carries every future meeting and those of the last few years; older ones are on
+# the site. A subscription stays small however long the series run.
+CALENDAR_PAST_YEARS = 5
 
 
 # Control characters that XML 1.0 cannot carry (a vertical tab pasted from a word processor).
@@ -88,8 +92,22 @@ CALENDAR_STATUS = {
 }
 
 
+def calendar_meetings():
+    """Published meetings with a date from January of the year CALENDAR_PAST_YEARS ago on,
+    every future one included, in date order."""
+    today = timezone.localdate()
+    since = datetime.date(today.year - CALENDAR_PAST_YEARS, 1, 1)
+    return (
+        Meeting.objects.published()
+        .with_related()
+        .filter(start_date__gte=since)
+        .order_by("start_date", "pk")
+    )
+
+
 class MeetingCalendarView(View):
-    """Every published meeting with a date, as all-day events a calendar can subscribe to.
+    """Every future published meeting with a date, and those of the last few years, as all-day
+    events a calendar can subscribe to.
 
     A meeting's UID never changes, so a subscribed calendar updates the event in place when its
     date moves (SEQUENCE follows the record's version) instead of adding a second one.
@@ -104,16 +122,14 @@ class MeetingCalendarView(View):
         calendar.add("x-wr-calname", _("%(site)s meetings") % {"site": settings.SITE_NAME})
         calendar.add(
             "x-wr-caldesc",
-            _("Meetings on the record. A planned meeting appears once its date is set."),
+            _(
+                "Meetings of the last %(years)s years and every one to come. A planned "
+                "meeting appears once its date is set."
+            )
+            % {"years": CALENDAR_PAST_YEARS},
         )
         uid_host = urlsplit(settings.SITE_URL).hostname or "localhost"
-        meetings = (
-            Meeting.objects.published()
-            .with_related()
-            .filter(start_date__isnull=False)
-            .order_by("start_date", "pk")
-        )
-        for meeting in meetings:
+        for meeting in calendar_meetings():
             calendar.add_component(meeting_event(meeting, request, uid_host))
         response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="meetings.ics"'

@@ -54,9 +54,10 @@ class CountryQuerySet(models.QuerySet):
 
     def published(self):
         """Countries that belong to a published series or took part in a published meeting."""
+        # Uncorrelated IN subqueries: each is computed once, not probed once per country.
         return self.filter(
-            Exists(MeetingSeries.objects.published().filter(members=OuterRef("pk")))
-            | Exists(Participant.objects.published().filter(country=OuterRef("pk")))
+            Q(pk__in=MeetingSeries.objects.published().values("members"))
+            | Q(pk__in=Participant.objects.published().values("country"))
         )
 
 
@@ -111,9 +112,7 @@ class OrganizationQuerySet(models.QuerySet):
 
     def published(self):
         """Organizations whose people took part in a published meeting."""
-        return self.filter(
-            Exists(Participant.objects.published().filter(organization=OuterRef("pk")))
-        )
+        return self.filter(pk__in=Participant.objects.published().values("organization"))
 
 
 class OrganizationManager(NaturalKeyManager.from_queryset(OrganizationQuerySet)):
@@ -153,7 +152,9 @@ class Organization(TranslatedModel):
 class PersonQuerySet(models.QuerySet):
     def published(self):
         """People who took part in a published meeting."""
-        return self.filter(Exists(Participant.objects.published().filter(person=OuterRef("pk"))))
+        # An uncorrelated IN subquery, computed once: SQLite would otherwise probe the published
+        # meetings once per person.
+        return self.filter(pk__in=Participant.objects.published().values("person"))
 
     def search(self, query):
         """Finds a person by any spelling or script of their name (Ahn Dukgeun, 안덕근) and, on
@@ -210,9 +211,7 @@ class Person(TranslatedModel):
 
 class PersonNameQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(
-            Exists(Participant.objects.published().filter(person=OuterRef("person")))
-        )
+        return self.filter(person__in=Participant.objects.published().values("person"))
 
 
 class PersonNameManager(NaturalKeyManager.from_queryset(PersonNameQuerySet)):

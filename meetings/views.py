@@ -1,6 +1,6 @@
 """Public pages of meetings, the people who attend them and the countries they represent."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
@@ -8,7 +8,7 @@ from django.views.generic import DetailView
 from declarations.models import CommitmentUpdate, Declaration, Topic
 from meetings.filters import MeetingFilter
 from meetings.models import Country, Meeting, MeetingSeries, Participant, Person, Remark
-from trilateral.views import FilteredListView, PreviewMixin, meeting_event
+from trilateral.views import FilteredListView, PreviewMixin, YearPagesMixin, meeting_event
 
 
 def participants_with_names():
@@ -88,7 +88,9 @@ class MeetingDetailView(PreviewMixin, DetailView):
         return context
 
 
-class CountryDetailView(PreviewMixin, DetailView):
+class CountryDetailView(YearPagesMixin, PreviewMixin, DetailView):
+    """A country's delegates at each meeting and the meetings it hosted, a few years a page."""
+
     model = Country
     slug_field = "code"
     slug_url_kwarg = "code"
@@ -103,15 +105,31 @@ class CountryDetailView(PreviewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         country = self.object
         meetings = self.visible(Meeting.objects.all()).with_related()
+        delegates = self.visible(Participant.objects.filter(country=country))
+        # The record grows by a year at a time: a page shows a few years, newest first.
+        page = self.paginate_years(
+            list(
+                meetings.filter(
+                    Q(host_country=country)
+                    | Exists(delegates.filter(meeting=OuterRef("pk")).values("pk"))
+                )
+                .order_by("-year")
+                .values_list("year", flat=True)
+                .distinct()
+            )
+        )
+        shown = page.object_list
         context.update(
             series=self.visible(MeetingSeries.objects.filter(members=country)),
-            hosted=meetings.filter(host_country=country),
-            delegates=self.visible(Participant.objects.filter(country=country))
+            hosted=meetings.filter(host_country=country, year__in=shown),
+            delegates=delegates.filter(meeting__year__in=shown)
             .with_related()
             .select_related("meeting__series")
             .prefetch_related("person__names")
             .order_by("-meeting__year", "-meeting__edition", "order"),
             organizations=self.visible(country.organizations.all()),
+            page_obj=page,
+            paginator=page.paginator,
         )
         return context
 

@@ -35,6 +35,12 @@ PUBLISHED = {
 }
 
 
+def this_year(month=6, day=26):
+    """A date this year, for a meeting that must be in the calendar (which carries the last few
+    years and the future only)."""
+    return datetime.date(timezone.localdate().year, month, day)
+
+
 class PublishedFactory(factory.django.DjangoModelFactory):
     publication_status = PUBLISHED["publication_status"]
     published_at = PUBLISHED["published_at"]

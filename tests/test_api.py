@@ -96,7 +96,7 @@ def test_write_with_current_if_match_succeeds_and_returns_the_new_etag(
 def read_csv(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = response.content.decode("utf-8")
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
@@ -118,9 +118,10 @@ def test_csv_has_every_row_not_one_page(api_client):
 
 
 def test_csv_of_an_empty_list_still_has_its_header(db, api_client):
+    assert read_csv(api_client.get("/api/v1/commitments/", {"format": "csv"})) == []
+    # A streamed sheet is read once: ask again for its first line.
     response = api_client.get("/api/v1/commitments/", {"format": "csv"})
-    assert read_csv(response) == []
-    assert response.content.decode("utf-8").splitlines()[0].startswith("\ufeffurl,html_url,slug")
+    assert response.getvalue().decode("utf-8").splitlines()[0].startswith("\ufeffurl,html_url,slug")
 
 
 def test_csv_cells_never_start_a_spreadsheet_formula(api_client):

@@ -2,6 +2,7 @@
 on the very next request to every page and endpoint that shows it."""
 
 import datetime
+from unittest import mock
 
 import pytest
 import time_machine
@@ -9,7 +10,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from meetings.models import Meeting
-from tests.factories import build_meeting_record
+from tests.factories import build_meeting_record, this_year
 from trilateral.models import PublicationStatus
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,10 @@ def listed_in_sitemap(client, meeting):
 @pytest.fixture
 def meeting():
     record = build_meeting_record()
-    Meeting.objects.filter(pk=record.pk).update(title="Cache Probe Ministers Meeting")
+    # This year's, so that the calendar carries it too.
+    Meeting.objects.filter(pk=record.pk).update(
+        title="Cache Probe Ministers Meeting", start_date=this_year(), year=this_year().year
+    )
     record.refresh_from_db()
     return record
 
@@ -188,3 +192,51 @@ def test_anonymous_api_rate_limit_holds_for_cached_reads(client, settings, meeti
     }
     statuses = [client.get("/api/v1/meetings/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_api_cache_serves_the_rendered_bytes_without_rebuilding_records(client, meeting):
+    for path in (
+        "/api/v1/meetings/",
+        f"/api/v1/meetings/{meeting.slug}/",
+        "/api/v1/meetings/?format=csv",
+    ):
+        first = client.get(path)
+        # A streamed export is cached once all of it has been sent.
+        sent = first.getvalue()
+        with mock.patch("django.db.models.base.model_unpickle") as unpickle:
+            second = client.get(path)
+        assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+        assert second.getvalue() == sent
+        assert second["Content-Type"] == first["Content-Type"]
+        # A hit reads bytes: no record is rebuilt from the cache.
+        assert not unpickle.called
+
+
+@pytest.mark.parametrize("path", ["/en/meetings/", "/api/v1/meetings/"])
+def test_a_cached_response_carries_its_etag_without_hashing_it_again(client, meeting, path):
+    first = client.get(path)
+    with mock.patch("django.utils.cache.md5") as md5:
+        second = client.get(path)
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert second["ETag"] == first["ETag"]
+    assert not md5.called
+    assert client.get(path, headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
+def test_full_csv_export_is_streamed_in_chunks_of_rows(client, meeting, monkeypatch):
+    monkeypatch.setattr("trilateral.api.CSV_CHUNK_ROWS", 2)
+    for _ in range(4):
+        build_meeting_record(series=meeting.series)
+    response = client.get("/api/v1/meetings/?format=csv")
+    assert response.streaming
+    chunks = list(response.streaming_content)
+    # The byte-order mark and header, then five meetings two at a time.
+    assert [chunk.count(b"\n") for chunk in chunks] == [1, 2, 2, 1]
+    assert chunks[0].startswith("\ufeffurl,".encode())
+
+
+def test_browsable_api_is_not_cached(client, meeting):
+    html = {"Accept": "text/html"}
+    responses = [client.get("/api/v1/meetings/", headers=html) for _ in range(2)]
+    assert [response.status_code for response in responses] == [200, 200]
+    assert all("X-Cache" not in response for response in responses)

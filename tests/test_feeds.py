@@ -6,10 +6,11 @@ import xml.etree.ElementTree as ET
 import feedparser
 import icalendar
 import pytest
+import time_machine
 from pytest_django.asserts import assertContains
 
 from meetings.models import Meeting, MeetingStatus
-from tests.factories import DeclarationFactory, MeetingFactory
+from tests.factories import DeclarationFactory, MeetingFactory, MeetingSeriesFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,9 @@ def test_calendar_leaves_out_drafts_and_meetings_without_a_date(client, first_me
         start_date=datetime.date(2027, 5, 3),
         end_date=datetime.date(2027, 5, 4),
     )
-    MeetingFactory(title="Called off", status=MeetingStatus.CANCELLED)
+    MeetingFactory(
+        title="Called off", status=MeetingStatus.CANCELLED, start_date=datetime.date(2025, 3, 1)
+    )
     events = calendar_events(client)
     assert set(events) == {
         "First Trilateral Industrial Ministers' Meeting",
@@ -110,6 +113,29 @@ def test_calendar_leaves_out_drafts_and_meetings_without_a_date(client, first_me
     assert events["Planned with a date"].decoded("DTEND") == datetime.date(2027, 5, 5)
     assert str(events["Called off"]["STATUS"]) == "CANCELLED"
     assert len({str(event["UID"]) for event in events.values()}) == 3
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC), tick=False)
+def test_calendar_holds_every_future_meeting_and_the_last_five_years(client, first_meeting):
+    series = MeetingSeriesFactory()
+    for year in (2015, 2020, 2021, 2027, 2090):
+        MeetingFactory(
+            series=series, title=f"Meeting of {year}", start_date=datetime.date(year, 5, 3)
+        )
+    MeetingFactory(
+        series=series,
+        title="Planned for 2120",
+        status=MeetingStatus.PLANNED,
+        start_date=datetime.date(2120, 1, 2),
+    )
+    events = calendar_events(client)
+    assert set(events) == {
+        "First Trilateral Industrial Ministers' Meeting",
+        "Meeting of 2021",
+        "Meeting of 2027",
+        "Meeting of 2090",
+        "Planned for 2120",
+    }
 
 
 # --- Sitemap and robots.txt -------------------------------------------------------------------

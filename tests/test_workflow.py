@@ -295,6 +295,7 @@ def scheduled():
             series=MeetingSeriesFactory(),
             slug="scheduled-meeting",
             title="The scheduled meeting",
+            start_date=GOES_PUBLIC.date(),
             published_at=GOES_PUBLIC,
         )
         declaration = DeclarationFactory(

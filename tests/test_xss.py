@@ -55,6 +55,7 @@ from tests.factories import (
     RemarkFactory,
     SeriesNameFactory,
     TopicFactory,
+    this_year,
 )
 from trilateral.markdown import render_markdown
 from trilateral.models import Correction
@@ -439,6 +440,8 @@ def build_hostile_record(round_):
         edition=1,
         slug="hostile-meeting",
         title=line(Meeting, "title"),
+        # This year's, so that the calendar carries it too.
+        start_date=this_year(),
         host_country=korea,
         city=line(Meeting, "city"),
         venue=line(Meeting, "venue"),
@@ -684,7 +687,7 @@ def test_feeds_carry_titles_as_text_and_summaries_as_inert_html(client, hostile)
 
 def test_feeds_survive_control_characters(client, db):
     vector = '<a href="\x01javascript:alert(1)">x</a>'
-    meeting = MeetingFactory(title=vector, summary=vector)
+    meeting = MeetingFactory(title=vector, summary=vector, start_date=this_year())
     declaration = DeclarationFactory(meeting=meeting, title=vector, summary=vector)
     assert_inert_page(client.get(meeting.get_absolute_url()), shows=[vector])
     assert_inert_page(client.get(declaration.get_absolute_url()), shows=[vector])
@@ -776,7 +779,7 @@ def test_api_returns_what_editors_wrote_as_json_data(api_client, hostile):
 def read_csv(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = response.content.decode("utf-8").removeprefix("\ufeff")
+    text = response.getvalue().decode("utf-8").removeprefix("\ufeff")
     return list(csv.reader(io.StringIO(text)))
 
 

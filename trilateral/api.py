@@ -16,8 +16,10 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import set_response_etag
 from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -57,6 +59,11 @@ from trilateral.workflow import check_serializer_publication
 SLUG_PATTERN = r"[-a-zA-Z0-9_]{1,150}"
 COUNTRY_CODE_PATTERN = r"[A-Z]{2}"
 ID_PATTERN = r"[0-9]{1,18}"
+
+# A full CSV export is streamed in chunks of this many rows; one up to this size is also kept
+# in the response cache for the next anonymous reader.
+CSV_CHUNK_ROWS = 1000
+CACHED_STREAM_MAX_BYTES = 8 * 1024 * 1024
 
 
 def visible(queryset, request):
@@ -290,14 +297,37 @@ class RecordViewSet(ModelViewSet):
         # The language of the translated fields: the one `?lang=` or Accept-Language chose.
         response["Content-Language"] = current_language()
         # An error asked for as CSV still comes back in the API's one error format.
-        if response.exception and isinstance(response.accepted_renderer, CSVRenderer):
+        if getattr(response, "exception", False) and isinstance(
+            response.accepted_renderer, CSVRenderer
+        ):
             response.accepted_renderer = renderers.JSONRenderer()
             response.accepted_media_type = response.accepted_renderer.media_type
         return response
 
     def list(self, request, *args, **kwargs):
+        if self.paginator is not None and self.paginator.exports_every_row(request):
+            return self.cached_read(request, lambda: self.csv_export(request))
         return self.cached_read(
             request, lambda: super(RecordViewSet, self).list(request, *args, **kwargs)
+        )
+
+    def csv_export(self, request):
+        """Every matching row as one CSV sheet, streamed a chunk of rows at a time: the first
+        rows leave before the last are read, and memory holds one chunk, not the whole sheet.
+        Each chunk costs the list's query plus one per prefetch, never one per row."""
+        # Filtering and ordering run now, so that bad input is still a 400, not a cut sheet.
+        queryset = self.filter_queryset(self.get_queryset())
+        renderer = request.accepted_renderer
+        header = list(self.get_serializer().fields)
+
+        def sheet():
+            yield renderer.start(header)
+            rows = queryset.iterator(chunk_size=CSV_CHUNK_ROWS)
+            while chunk := list(itertools.islice(rows, CSV_CHUNK_ROWS)):
+                yield renderer.rows(header, self.get_serializer(chunk, many=True).data)
+
+        return StreamingHttpResponse(
+            sheet(), content_type=f"{renderer.media_type}; charset={renderer.charset}"
         )
 
     def retrieve(self, request, *args, **kwargs):
@@ -321,8 +351,17 @@ class RecordViewSet(ModelViewSet):
 
     def cached_read(self, request, build):
         """Anonymous reads come from the response cache, filed under the record's generation
-        (see trilateral.cache), after authentication and throttling have run as for any read."""
-        if not (settings.PAGE_CACHE and is_anonymous_read(request)):
+        (see trilateral.cache), after authentication and throttling have run as for any read.
+
+        The cache holds the rendered bytes, not the serializer's data: that data carries model
+        instances (each link keeps the record it points to), and unpickling them on every hit
+        cost more than building the response afresh. The browsable HTML view is never cached,
+        since it carries a per-visitor CSRF token."""
+        if (
+            not (settings.PAGE_CACHE and is_anonymous_read(request))
+            or getattr(request, "accepted_renderer", None) is None
+            or isinstance(request.accepted_renderer, renderers.BrowsableAPIRenderer)
+        ):
             return build()
         try:
             state = current_generation()
@@ -331,18 +370,46 @@ class RecordViewSet(ModelViewSet):
         key = cache_key(request, state.generation, f"api:{request.accepted_media_type}")
         cached = cache.get(key)
         if cached is not None:
-            data, headers = cached
-            response = Response(data, headers=headers)
+            content, content_type, headers = cached
+            response = HttpResponse(content, content_type=content_type, headers=headers)
             response["X-Cache"] = "hit"
             return response
         response = build()
-        if response.status_code == 200:
-            headers = {
-                name: response[name] for name in ("ETag", "Last-Modified") if name in response
-            }
-            cache.set(key, (response.data, headers), CACHE_SECONDS)
+        if response.status_code != 200:
+            return response
+        headers = {name: response[name] for name in ("ETag", "Last-Modified") if name in response}
+        if isinstance(response, Response):
+
+            def store(rendered):
+                # A list has no ETag of its own: the one ConditionalGetMiddleware would compute,
+                # computed once rather than by hashing the body again on every hit.
+                etag = set_response_etag(HttpResponse(rendered.content)).get("ETag")
+                if etag and "ETag" not in headers:
+                    headers["ETag"] = etag
+                entry = (rendered.content, rendered["Content-Type"], headers)
+                cache.set(key, entry, CACHE_SECONDS)
+
+            response.add_post_render_callback(store)
+            response["X-Cache"] = "miss"
+        elif response.streaming:
+            response.streaming_content = self.stored_once_sent(
+                response.streaming_content, key, response["Content-Type"], headers
+            )
             response["X-Cache"] = "miss"
         return response
+
+    @staticmethod
+    def stored_once_sent(chunks, key, content_type, headers):
+        """Passes a streamed body on and, once all of it has gone out, caches it, unless it is
+        larger than a cache entry should be."""
+        sent, size = [], 0
+        for chunk in chunks:
+            size += len(chunk)
+            if size <= CACHED_STREAM_MAX_BYTES:
+                sent.append(chunk)
+            yield chunk
+        if size <= CACHED_STREAM_MAX_BYTES:
+            cache.set(key, (b"".join(sent), content_type, headers), CACHE_SECONDS)
 
     def update(self, request, *args, **kwargs):
         instance = self.get_object()

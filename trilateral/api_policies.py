@@ -113,12 +113,17 @@ class Pagination(PageNumberPagination):
         except exceptions.ValidationError as exc:
             raise exceptions.ValidationError({self.page_size_query_param: exc.detail}) from exc
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def exports_every_row(self, request):
+        """A CSV export that asks for no page is one sheet with every matching row."""
         asks_for_a_page = any(
             request.query_params.get(name)
             for name in (self.page_query_param, self.page_size_query_param)
         )
-        if isinstance(request.accepted_renderer, CSVRenderer) and not asks_for_a_page:
+        renderer = getattr(request, "accepted_renderer", None)
+        return isinstance(renderer, CSVRenderer) and not asks_for_a_page
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if self.exports_every_row(request):
             return None
         return super().paginate_queryset(queryset, request, view)
 
@@ -148,12 +153,22 @@ class CSVRenderer(renderers.BaseRenderer):
         rows = data.get("results", [data]) if isinstance(data, dict) else data
         view = (renderer_context or {}).get("view")
         header = list(view.get_serializer().fields) if view else list(rows[0] if rows else [])
+        return self.start(header) + self.rows(header, rows)
+
+    def start(self, header):
+        """The byte-order mark and the header row: the beginning of a sheet, streamed or not."""
+        return ("\ufeff" + self.lines([header])).encode(self.charset)
+
+    def rows(self, header, rows):
+        """Serialized records as lines of the sheet, their cells in the header's order."""
+        lines = self.lines([self.cell(row.get(name)) for name in header] for row in rows)
+        return lines.encode(self.charset)
+
+    @staticmethod
+    def lines(rows):
         out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([self.cell(row.get(name)) for name in header])
-        return ("\ufeff" + out.getvalue()).encode(self.charset)
+        csv.writer(out).writerows(rows)
+        return out.getvalue()
 
     def cell(self, value):
         if value is None:

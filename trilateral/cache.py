@@ -15,6 +15,7 @@ from django.db import DatabaseError
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django.utils.cache import set_response_etag
 from django.utils.http import http_date
 
 RECORD_APPS = {"meetings", "declarations", "trilateral"}
@@ -128,5 +129,8 @@ class AnonymousPageCacheMiddleware:
             response["X-Cache"] = "miss"
             if hasattr(response, "render") and callable(response.render):
                 response.render()
+            # The ETag ConditionalGetMiddleware would compute, computed once here rather than
+            # by hashing the whole page again on every hit.
+            set_response_etag(response)
             cache.set(key, response, CACHE_SECONDS)
         return response

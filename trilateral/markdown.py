@@ -7,6 +7,7 @@ the text already has its h1 and h2.
 
 import html
 import re
+import threading
 
 import markdown
 import nh3
@@ -44,10 +45,22 @@ def relative_url(url):
     return None if ":" in FIRST_SEGMENT.match(url).group() else url
 
 
+_converters = threading.local()
+
+
+def markdown_to_html(text):
+    """Markdown's own HTML. Building a converter costs more than converting a summary, so each
+    thread keeps one and resets it between texts (a converter is not safe to share)."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(output_format="html")
+    return converter.reset().convert(text)
+
+
 def render_markdown(text):
     if not text:
         return ""
-    html = markdown.markdown(text, output_format="html")
+    html = markdown_to_html(text)
     # Headings written as # or ## become h3 or h4, so they never outrank the page's own.
     for level in (2, 1):
         html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(

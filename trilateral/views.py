@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import F, Prefetch
-from django.http import HttpResponse
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Exists, F, OuterRef, Prefetch
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -57,6 +58,19 @@ class PreviewMixin:
         return response
 
 
+class YearPagesMixin:
+    """A page that grows by a year at a time shows a few years a page, newest first."""
+
+    years_per_page = 5
+
+    def paginate_years(self, years):
+        paginator = Paginator(years, self.years_per_page, allow_empty_first_page=True)
+        try:
+            return paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404(_("There is no such page.")) from error
+
+
 class FilteredListView(FilterView):
     """A paginated list page with its resource's FilterSet as a form.
 
@@ -93,24 +107,61 @@ class FilteredListView(FilterView):
         return super().render_to_response(context, **response_kwargs)
 
 
-def topic_years(declarations):
-    """Which published topics the given declarations cover in each year, for a topic-by-year table.
+# The topic-by-year table shows this many years at a time, newest last: the home page the latest
+# ones, the topics page one page of them after another.
+MATRIX_YEARS = 10
 
-    Returns the years (columns) and one row per topic: (topic, [(year, covered), …]). A topic
-    counts when the declaration or any of its paragraphs is tagged with it.
+
+def covered_years(declarations):
+    """The years, newest first, in which the given declarations (or their paragraphs) name a
+    published topic: the columns a topic-by-year table can have."""
+    topics = Topic.objects.published()
+    return list(
+        declarations.filter(
+            Exists(
+                Declaration.topics.through.objects.filter(
+                    declaration=OuterRef("pk"), topic__in=topics
+                )
+            )
+            | Exists(
+                Paragraph.topics.through.objects.filter(
+                    paragraph__declaration=OuterRef("pk"), topic__in=topics
+                )
+            )
+        )
+        .order_by("-meeting__year")
+        .values_list("meeting__year", flat=True)
+        .distinct()
+    )
+
+
+def topic_years(declarations, years):
+    """Which published topics the given declarations cover in each of `years`, for a
+    topic-by-year table.
+
+    Returns the years (columns, oldest first) and one row per topic: (topic, [(year, covered),
+    …]). A topic counts when the declaration or any of its paragraphs is tagged with it. The
+    database returns the distinct (topic, year) pairs of those years only, so the cost follows
+    the years shown, not the length of the record.
     """
     pairs = set(
-        Declaration.topics.through.objects.filter(declaration__in=declarations)
+        Declaration.topics.through.objects.filter(
+            declaration__in=declarations, declaration__meeting__year__in=years
+        )
         .values_list("topic_id", "declaration__meeting__year")
         .union(
             Paragraph.topics.through.objects.filter(
-                paragraph__declaration__in=declarations
+                paragraph__declaration__in=declarations,
+                paragraph__declaration__meeting__year__in=years,
             ).values_list("topic_id", "paragraph__declaration__meeting__year")
         )
     )
-    years = sorted({year for _, year in pairs})
-    topics = Topic.objects.published().filter(pk__in={topic_id for topic_id, _ in pairs})
-    rows = [(topic, [(year, (topic.pk, year) in pairs) for year in years]) for topic in topics]
+    # Published topics are picked here rather than in the query above, which would then be
+    # read through the topic index: every paragraph of the record instead of those of the years.
+    covered = list(Topic.objects.published().filter(pk__in={topic_id for topic_id, _ in pairs}))
+    shown = {topic.pk for topic in covered}
+    years = sorted({year for topic_id, year in pairs if topic_id in shown})
+    rows = [(topic, [(year, (topic.pk, year) in pairs) for year in years]) for topic in covered]
     return years, rows
 
 
@@ -275,7 +326,12 @@ class HomeView(TemplateView):
             .order_by("edition")
         )
         held = [meeting for meeting in meetings if meeting.status == MeetingStatus.HELD]
-        years, rows = topic_years(Declaration.objects.published().filter(meeting__series=series))
+        declarations = Declaration.objects.published().filter(meeting__series=series)
+        # The latest years; the topics page has every year, a page at a time.
+        all_years = covered_years(declarations)
+        years, rows = topic_years(declarations, all_years[:MATRIX_YEARS])
+        if len(all_years) > MATRIX_YEARS:
+            context["matrix_more_url"] = reverse("declarations:topic_list")
         upcoming = next_edition(series, meetings)
         context.update(
             meetings=meetings,

@@ -1,6 +1,9 @@
 """The public pages of declarations, topics and commitments: paragraphs citable by permalink,
 what each party calls the text, where each commitment stands, and drafts kept out of sight."""
 
+import datetime
+import re
+
 import pytest
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
@@ -10,6 +13,7 @@ from tests.factories import (
     CommitmentFactory,
     DeclarationFactory,
     MeetingFactory,
+    MeetingSeriesFactory,
     ParagraphFactory,
     TopicFactory,
 )
@@ -150,6 +154,27 @@ def test_topic_list_names_every_topic_and_the_years_they_were_covered(client, fi
     assertNotContains(response, "Topic in draft")
     assertContains(response, "<caption")
     assertContains(response, '<th scope="col">2024</th>', html=True)
+
+
+def matrix_columns(response):
+    table = response.content.decode().split('<table class="matrix">')[1].split("</table>")[0]
+    return [int(year) for year in re.findall(r'<th scope="col">(\d{4})</th>', table)]
+
+
+def test_topic_list_shows_ten_years_a_page_newest_first(client, db):
+    topic = TopicFactory()
+    series = MeetingSeriesFactory()
+    for year in range(2001, 2026):
+        declaration = DeclarationFactory(
+            meeting=MeetingFactory(series=series, start_date=datetime.date(year, 5, 1))
+        )
+        declaration.topics.set([topic])
+    assert matrix_columns(client.get("/en/topics/")) == list(range(2016, 2026))
+    assert matrix_columns(client.get("/en/topics/?page=2")) == list(range(2006, 2016))
+    last = client.get("/en/topics/?page=3")
+    assert matrix_columns(last) == list(range(2001, 2006))
+    assertContains(last, 'rel="prev"')
+    assert client.get("/en/topics/?page=4").status_code == 404
 
 
 def test_topic_page_gathers_meetings_paragraphs_and_commitments_by_year(client, first_meeting):

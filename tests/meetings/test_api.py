@@ -87,6 +87,20 @@ def test_a_draft_declaration_is_listed_for_staff_only(first_meeting, api_client,
     assert listed == {DECLARATION, "draft-statement"}
 
 
+def test_people_list_links_each_persons_participations(first_meeting, api_client):
+    people = {person["slug"]: person for person in get(api_client, "people/")["results"]}
+    ahn = people["ahn-duk-geun"]
+    # A person's participations grow with every meeting: the list links them instead.
+    assert "participations" not in ahn
+    assert ahn["participations_url"] == f"{API}/participants/?person=ahn-duk-geun"
+    path = urlsplit(ahn["participations_url"])
+    listed = api_client.get(path.path, {"person": "ahn-duk-geun"}).json()["results"]
+    assert [(row["meeting"], row["role_title"]) for row in listed] == [
+        (MEETING, "Minister of Trade, Industry and Energy")
+    ]
+    assert {"안덕근", "安徳根"} <= {name["name"] for name in ahn["names"]}
+
+
 def test_participants_people_organizations_and_countries(first_meeting, api_client):
     participants = get(api_client, "participants/", meeting=MEETING)["results"]
     assert [p["person"] for p in participants] == ["ahn-duk-geun", "gina-raimondo", "saito-ken"]

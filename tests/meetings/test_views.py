@@ -12,6 +12,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from meetings.models import Meeting, MeetingStatus
 from tests.factories import (
+    CountryFactory,
+    DeclarationFactory,
     MeetingFactory,
     MeetingSeriesFactory,
     ParticipantFactory,
@@ -98,6 +100,23 @@ def test_home_lists_the_editions_and_a_topic_by_year_table(client, first_meeting
     assert '<th scope="row"><a href="/en/topics/semiconductors/">Semiconductors</a></th>' in table
     # Each cell says in words whether the year's declaration covers the topic.
     assert table.count("Covered") == 11
+
+
+def test_home_table_shows_the_latest_ten_years_and_links_the_rest(client, first_meeting):
+    first = first_meeting_object()
+    topic = TopicFactory()
+    for edition in range(2, 14):
+        meeting = MeetingFactory(
+            series=first.series,
+            edition=edition,
+            start_date=datetime.date(2022 + edition, 6, 1),
+        )
+        DeclarationFactory(meeting=meeting).topics.set([topic])
+    response = client.get("/en/")
+    table = response.content.decode().split('<table class="matrix">')[1].split("</table>")[0]
+    columns = [int(year) for year in re.findall(r'<th scope="col">(\d{4})</th>', table)]
+    assert columns == list(range(2026, 2036))
+    assertContains(response, '<a href="/en/topics/">Earlier years on the topics page</a>', html=True)
 
 
 def test_home_describes_the_series_as_a_schema_org_event_series(client, first_meeting):
@@ -363,6 +382,34 @@ def test_country_page_shows_its_delegates_and_meetings_hosted(client, first_meet
     response = client.get("/en/countries/US/")
     hosted = response.content.decode().split('id="hosted-heading"')[1]
     assert "First Trilateral Industrial Ministers&#x27; Meeting" in hosted
+
+
+def test_country_page_shows_five_years_a_page_newest_first(client, db):
+    country = CountryFactory(code="QA")
+    series = MeetingSeriesFactory()
+    for year in range(2011, 2023):
+        meeting = MeetingFactory(
+            series=series,
+            title=f"Meeting of {year}",
+            start_date=datetime.date(year, 5, 1),
+            host_country=country if year % 2 else None,
+        )
+        ParticipantFactory(meeting=meeting, country=country)
+
+    def years_shown(response):
+        return sorted(
+            {int(year) for year in re.findall(r"Meeting of (\d{4})", response.content.decode())}
+        )
+
+    first = client.get("/en/countries/QA/")
+    assert years_shown(first) == [2018, 2019, 2020, 2021, 2022]
+    hosted = first.content.decode().split('id="hosted-heading"')[1]
+    assert "Meeting of 2021" in hosted
+    assert "Meeting of 2022" not in hosted
+    assertContains(first, 'rel="next"')
+    assert years_shown(client.get("/en/countries/QA/?page=2")) == [2013, 2014, 2015, 2016, 2017]
+    assert years_shown(client.get("/en/countries/QA/?page=3")) == [2011, 2012]
+    assert client.get("/en/countries/QA/?page=4").status_code == 404
 
 
 def test_country_code_in_lower_case_redirects(client, first_meeting):
