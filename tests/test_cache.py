@@ -67,6 +67,25 @@ def test_second_anonymous_request_is_served_from_the_cache(client, meeting):
     assert "Last-Modified" in second
 
 
+def test_each_language_is_cached_apart_and_a_translation_shows_at_once(client, meeting):
+    assert shows(client, f"/en/meetings/{meeting.slug}/", "Cache Probe")
+    assert shows(client, f"/ko/meetings/{meeting.slug}/", "Cache Probe")  # not yet translated
+    api = f"/api/v1/meetings/{meeting.slug}/"
+    for accept_language in ("ko", "ko-KR,ko;q=0.9,en;q=0.5"):
+        response = client.get(api, HTTP_ACCEPT_LANGUAGE=accept_language)
+        assert response["Content-Language"] == "ko"
+    assert response["X-Cache"] == "hit"  # the same language, whatever the header's wording
+    meeting.title_ko = "캐시 시험 회의"
+    meeting.save()
+    assert shows(client, f"/ko/meetings/{meeting.slug}/", "캐시 시험 회의")
+    assert not shows(client, f"/en/meetings/{meeting.slug}/", "캐시 시험 회의")
+    assert client.get(api, HTTP_ACCEPT_LANGUAGE="ko").json()["title"] == "캐시 시험 회의"
+    assert client.get(api, {"lang": "ja"}).json()["title"] == "Cache Probe Ministers Meeting"
+    assert client.get(api, HTTP_ACCEPT_LANGUAGE="ja").json()["title"] == (
+        "Cache Probe Ministers Meeting"
+    )
+
+
 def test_staff_always_see_live_pages(staff_client, meeting):
     staff_client.get("/en/meetings/")
     assert "X-Cache" not in staff_client.get("/en/meetings/")

@@ -86,11 +86,13 @@ def is_anonymous_read(request):
 
 
 def cache_key(request, generation, kind):
+    # The language a response is in is the one the request resolved (from the address's
+    # prefix, `?lang=` or Accept-Language), not the raw header: readers whose browsers send
+    # different Accept-Language strings share the cached page of their language.
     variant = "\n".join(
         [
             request.get_full_path(),
             request.headers.get("Accept", ""),
-            request.headers.get("Accept-Language", ""),
             getattr(request, "LANGUAGE_CODE", ""),
         ]
     )

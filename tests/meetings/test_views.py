@@ -116,7 +116,9 @@ def test_home_table_shows_the_latest_ten_years_and_links_the_rest(client, first_
     table = response.content.decode().split('<table class="matrix">')[1].split("</table>")[0]
     columns = [int(year) for year in re.findall(r'<th scope="col">(\d{4})</th>', table)]
     assert columns == list(range(2026, 2036))
-    assertContains(response, '<a href="/en/topics/">Earlier years on the topics page</a>', html=True)
+    assertContains(
+        response, '<a href="/en/topics/">Earlier years on the topics page</a>', html=True
+    )
 
 
 def test_home_describes_the_series_as_a_schema_org_event_series(client, first_meeting):
