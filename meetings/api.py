@@ -206,28 +206,42 @@ class PersonSerializer(RecordSerializer):
 
 
 @extend_schema_field(OpenApiTypes.URI)
-class ParticipationsURLField(serializers.Field):
-    """Where a person's participations are listed a page at a time."""
+class FilteredListURLField(serializers.Field):
+    """Where a record's children, which grow with every meeting, are listed a page at a time:
+    a list endpoint filtered to the record."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, list_view, filter_name, **kwargs):
+        self.list_view, self.filter_name = list_view, filter_name
         super().__init__(source="*", read_only=True, **kwargs)
 
-    def to_representation(self, person):
-        url = f"{reverse('api:participant-list')}?{urlencode({'person': person.slug})}"
+    def to_representation(self, record):
+        url = f"{reverse(self.list_view)}?{urlencode({self.filter_name: record.slug})}"
         return self.context["request"].build_absolute_uri(url)
 
 
-class PersonListSerializer(PersonSerializer):
-    """A person in a list: their participations, which grow with every meeting they attend,
-    are a link to the participants list filtered to them, so a page of people stays small."""
+def list_serializer(serializer, nested, url_field):
+    """The serializer of a list page: `nested` (a list that grows with every meeting) becomes
+    a link to where it is listed a page at a time; the record's own page keeps it nested."""
 
-    participations_url = ParticipationsURLField()
+    class Meta(serializer.Meta):
+        fields = [f"{nested}_url" if name == nested else name for name in serializer.Meta.fields]
 
-    class Meta(PersonSerializer.Meta):
-        fields = [
-            "participations_url" if name == "participations" else name
-            for name in PersonSerializer.Meta.fields
-        ]
+    return type(
+        f"{serializer.__name__[: -len('Serializer')]}ListSerializer",
+        (serializer,),
+        {f"{nested}_url": url_field, "Meta": Meta, "__module__": __name__},
+    )
+
+
+PersonListSerializer = list_serializer(
+    PersonSerializer,
+    "participations",
+    FilteredListURLField(
+        "api:participant-list",
+        "person",
+        help_text=_("The person's participations, a page at a time."),
+    ),
+)
 
 
 class SeriesSerializer(RecordSerializer):
@@ -256,6 +270,15 @@ class SeriesSerializer(RecordSerializer):
             *PUBLICATION_FIELDS,
             *RECORD_FIELDS,
         ]
+
+
+SeriesListSerializer = list_serializer(
+    SeriesSerializer,
+    "meetings",
+    FilteredListURLField(
+        "api:meeting-list", "series", help_text=_("The series' meetings, a page at a time.")
+    ),
+)
 
 
 class MeetingSerializer(RecordSerializer):
@@ -371,12 +394,17 @@ class SeriesViewSet(RecordViewSet):
     filterset_class = SeriesFilter
     ordering_fields = ["name", "established_on", "updated_at"]
 
+    def get_serializer_class(self):
+        return SeriesListSerializer if self.action == "list" else SeriesSerializer
+
     def get_queryset(self):
-        return visible(MeetingSeries.objects.all(), self.request).prefetch_related(
-            "members",
-            Prefetch("names", queryset=SeriesName.objects.select_related("party")),
-            Prefetch("meetings", queryset=visible(Meeting.objects.all(), self.request)),
+        series = visible(MeetingSeries.objects.all(), self.request).prefetch_related(
+            "members", Prefetch("names", queryset=SeriesName.objects.select_related("party"))
         )
+        if self.action == "list":
+            return series
+        meetings = visible(Meeting.objects.all(), self.request)
+        return series.prefetch_related(Prefetch("meetings", queryset=meetings))
 
 
 class MeetingViewSet(RecordViewSet):

@@ -34,6 +34,16 @@ def test_the_series(first_meeting, api_client):
     assert [meeting["url"] for meeting in series["meetings"]] == [f"{API}/meetings/{MEETING}/"]
 
 
+def test_the_series_list_links_its_meetings_instead_of_nesting_them(first_meeting, api_client):
+    (series,) = get(api_client, "series/")["results"]
+    # A series' meetings grow every year: the list links them, a page at a time.
+    assert "meetings" not in series
+    assert series["meetings_url"] == f"{API}/meetings/?series={SERIES}"
+    path = urlsplit(series["meetings_url"])
+    listed = api_client.get(path.path, {"series": SERIES}).json()["results"]
+    assert [meeting["slug"] for meeting in listed] == [MEETING]
+
+
 def test_the_meeting(first_meeting, api_client):
     meeting = get(api_client, f"meetings/{MEETING}/")
     assert meeting["title"] == "First Trilateral Industrial Ministers' Meeting"
