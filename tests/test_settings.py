@@ -6,7 +6,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_django(env_overrides, *args):
+def run_python(env_overrides, *args):
+    """Python in the project folder, with none of the project's settings from this run."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -14,7 +15,7 @@ def run_django(env_overrides, *args):
     }
     env.update(env_overrides)
     return subprocess.run(  # noqa: S603 - a fixed command line
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -24,10 +25,28 @@ def run_django(env_overrides, *args):
     )
 
 
+def run_django(env_overrides, *args):
+    return run_python(env_overrides, "manage.py", *args)
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = run_django({"DJANGO_DEBUG": "0"}, "check")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_the_servers_refuse_to_start_without_a_secret_key():
+    for entry_point in ("trilateral.wsgi", "trilateral.asgi"):
+        result = run_python({"DJANGO_DEBUG": "0"}, "-c", f"import {entry_point}")
+        assert result.returncode != 0, entry_point
+        assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_migrations_are_checked_with_no_configuration_at_all():
+    # Writing or checking migrations reads the models only: no key, no debug needed.
+    result = run_django({}, "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_debug_mode_starts_on_sqlite_without_configuration():

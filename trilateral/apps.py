@@ -7,6 +7,7 @@ class TrilateralConfig(AppConfig):
     verbose_name = _("Trilateral")
 
     def ready(self):
+        from trilateral import checks  # noqa: F401  # registers the project's system checks
         from trilateral.cache import connect_signals
 
         connect_signals()
