@@ -1,5 +1,6 @@
 """The site in English, Korean and Japanese: interface, records, discoverability and the API."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import feedparser
@@ -13,7 +14,7 @@ from django.utils import translation
 from declarations.models import Declaration, Paragraph, Topic
 from meetings.models import Country, Meeting, MeetingSeries, Person
 from tests.admin_forms import admin_url, change_form_data
-from tests.factories import TopicFactory
+from tests.factories import MeetingFactory, MeetingSeriesFactory, TopicFactory
 from tests.test_pages_queries import PAGES, Record
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +114,19 @@ def test_every_page_notes_the_text_still_in_english(client, name):
 )
 def test_dates_are_written_as_each_language_writes_them(client, first_meeting, language, date):
     assert date in page(client, f"/{language}/meetings/{MEETING}/")
+
+
+@pytest.mark.parametrize(
+    ("language", "count"),
+    [("en", "1,200 meetings"), ("ko", "회의 1,200건"), ("ja", "1,200件の会合")],
+)
+def test_counts_are_written_with_thousands_separators(client, language, count):
+    series = MeetingSeriesFactory()
+    Meeting.objects.bulk_create(
+        MeetingFactory.build(series=series, host_country=None, edition=n, slug=f"m-{n}")
+        for n in range(1, 1201)
+    )
+    assert count in page(client, f"/{language}/meetings/")
 
 
 @pytest.mark.parametrize(
@@ -269,14 +283,26 @@ def test_each_language_has_its_own_feeds(client, first_meeting, language, title)
     assert f"SUMMARY:{title}" in calendar.replace("\r\n ", "")
 
 
-@pytest.mark.parametrize("query", ["반도체", "半導体", "Semiconductors", "산업장관회의", "日米韓"])
-def test_search_finds_records_by_text_in_any_language(client, first_meeting, query):
+ALL_KINDS = {"Meetings", "Declarations", "Paragraphs"}
+
+
+@pytest.mark.parametrize(
+    ("query", "kinds"),
+    [
+        ("반도체", ALL_KINDS),
+        ("半導体", ALL_KINDS),
+        ("Semiconductors", ALL_KINDS),
+        ("산업장관회의", {"Meetings", "Declarations"}),
+        ("日米韓", {"Meetings", "Declarations"}),
+    ],
+)
+def test_search_finds_records_by_text_in_any_language(client, first_meeting, query, kinds):
     html = page(client, f"/en/search/?q={query}")
-    assert interface("No results", "en") not in html
-    assert f"/en/meetings/{MEETING}/" in html or "/en/topics/semiconductors/" in html
+    assert "Nothing on the record matches" not in html
+    assert kinds <= set(re.findall(r"<h2[^>]*>([^<]*)</h2>", html))
+    assert f'href="/en/meetings/{MEETING}/"' in html
     response = client.get("/api/v1/meetings/", {"search": query})
-    if query in ("산업장관회의", "日米韓"):
-        assert [m["slug"] for m in response.json()["results"]] == [MEETING]
+    assert [m["slug"] for m in response.json()["results"]] == [MEETING]
 
 
 # --- API ----------------------------------------------------------------------------------------
