@@ -1,5 +1,7 @@
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
+
+from trilateral.urls import urlpatterns as site_urlpatterns
 
 
 def baseline(request):
@@ -7,7 +9,5 @@ def baseline(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [
-    path("bench/baseline/", baseline),
-    path("", include("trilateral.urls")),
-]
+# The site's own list, extended: i18n_patterns cannot sit inside include().
+urlpatterns = [path("bench/baseline/", baseline), *site_urlpatterns]
