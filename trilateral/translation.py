@@ -155,21 +155,33 @@ class TranslatedModel(EditedModel):
     @classmethod
     def from_db(cls, db, field_names, values):
         record = super().from_db(db, field_names, values)
-        record._saved_texts = record._texts_by_language()
+        # The row as loaded, for save() to tell which languages changed. Kept as it came: most
+        # records are read, never saved, and a page reads hundreds of them.
+        record._loaded_row = (field_names, values)
         return record
 
-    def _texts_by_language(self):
-        # Only the loaded columns: a deferred one reads as None before and after.
+    def _texts_by_language(self, loaded=None):
+        """Each language's texts, from the loaded row or else the record's current values.
+        Only the loaded columns count: a deferred one reads as None before and after."""
+        loaded = self.__dict__ if loaded is None else loaded
         return {
-            language: tuple(
-                self.__dict__.get(field_in(name, language)) for name in self.translated_fields
-            )
+            language: tuple(loaded.get(field_in(name, language)) for name in self.translated_fields)
             for language in LANGUAGES
         }
 
+    def _saved_texts(self):
+        if self._state.adding:
+            return None
+        if "_texts_at_save" in self.__dict__:
+            return self._texts_at_save
+        if "_loaded_row" in self.__dict__:
+            field_names, values = self._loaded_row
+            return self._texts_by_language(dict(zip(field_names, values, strict=True)))
+        return None
+
     def save(self, *args, **kwargs):
         texts = self._texts_by_language()
-        saved = None if self._state.adding else getattr(self, "_saved_texts", None)
+        saved = self._saved_texts()
         next_version = 1 if self._state.adding else self.version + 1
         changed = [
             language
@@ -185,7 +197,7 @@ class TranslatedModel(EditedModel):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "translation_versions"}
         super().save(*args, **kwargs)
-        self._saved_texts = texts
+        self._texts_at_save = texts
 
     def translated(self, field_name, language=None):
         """The field's text in the language (the active one by default), or the English text
