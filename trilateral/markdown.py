@@ -5,6 +5,7 @@ attributes and link schemes of plain prose. Headings start at level 3 because th
 the text already has its h1 and h2.
 """
 
+import functools
 import html
 import re
 import threading
@@ -57,27 +58,51 @@ def markdown_to_html(text):
     return converter.reset().convert(text)
 
 
+# A text is rendered the same way every time, and a page shows the same texts to every reader:
+# each worker remembers its most recent renderings of short texts (summaries, paragraphs), so
+# that a page built afresh (after an edit, or in another language) does not convert and clean
+# them all again. Keyed by the text, an edited text is a new entry: nothing needs invalidating.
+# Long texts are rendered each time, which bounds the memory at a few MB per worker.
+REMEMBERED_TEXTS = 2048
+REMEMBERED_TEXT_CHARS = 4000
+
+
 def render_markdown(text):
     if not text:
         return ""
+    render = remembered_html if len(text) <= REMEMBERED_TEXT_CHARS else sanitized_html
+    # nh3 has removed everything but the allowed prose markup.
+    return mark_safe(render(text))  # noqa: S308  # nosec B308 B703
+
+
+def sanitized_html(text):
     html = markdown_to_html(text)
     # Headings written as # or ## become h3 or h4, so they never outrank the page's own.
     for level in (2, 1):
         html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(
             f"</h{level}>", f"</h{level + 2}>"
         )
-    # nh3 has removed everything but the allowed prose markup.
-    return mark_safe(  # noqa: S308  # nosec B308 B703
-        nh3.clean(
-            html,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes=URL_SCHEMES,
-            url_relative=relative_url,
-        )
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        url_relative=relative_url,
     )
+
+
+remembered_html = functools.lru_cache(maxsize=REMEMBERED_TEXTS)(sanitized_html)
 
 
 def markdown_to_text(text):
     """The words of a Markdown text without markup, for meta descriptions, feeds and calendars."""
+    if text and len(text) <= REMEMBERED_TEXT_CHARS:
+        return remembered_text(text)
+    return plain_text(text)
+
+
+def plain_text(text):
     return html.unescape(strip_tags(render_markdown(text))).strip()
+
+
+remembered_text = functools.lru_cache(maxsize=REMEMBERED_TEXTS)(plain_text)
