@@ -1,8 +1,9 @@
 """Public pages of declarations, their paragraphs and commitments, and the topics that link them."""
 
+from collections import Counter
 from itertools import groupby
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
@@ -112,22 +113,23 @@ class TopicDetailView(YearPagesMixin, PreviewMixin, DetailView):
             Exists(declarations.filter(meeting=OuterRef("pk")))
         )
         commitments = self.visible(Commitment.objects.for_topic(topic))
-        # The record grows by a year at a time: a page shows a few years, newest first. The
-        # database lists the distinct years; a commitment's declaration may name other topics.
-        all_years = sorted(
-            {
-                *meetings.order_by().values_list("year", flat=True).distinct(),
-                *commitments.order_by()
-                .values_list("declaration__meeting__year", flat=True)
-                .distinct(),
-            },
-            reverse=True,
-        )
-        page = self.paginate_years(all_years)
+        paragraphs = self.visible(Paragraph.objects.for_topic(topic))
+        # The record grows by a year at a time: a page shows a few whole years, newest first,
+        # fewer when they are busy. The database counts each year's entries; a commitment's
+        # declaration may name other topics.
+        entries = Counter()
+        for rows, year in (
+            (meetings, "year"),
+            (paragraphs, "declaration__meeting__year"),
+            (commitments, "declaration__meeting__year"),
+        ):
+            entries.update(
+                dict(rows.order_by().values_list(year).annotate(entries=Count("pk", distinct=True)))
+            )
+        page = self.paginate_years(sorted(entries, reverse=True), entries)
         shown = page.object_list
         paragraphs = (
-            self.visible(Paragraph.objects.for_topic(topic))
-            .filter(declaration__meeting__year__in=shown)
+            paragraphs.filter(declaration__meeting__year__in=shown)
             .select_related("declaration__meeting")
             .order_by("-declaration__meeting__year", "declaration", "number")
         )

@@ -59,12 +59,35 @@ class PreviewMixin:
 
 
 class YearPagesMixin:
-    """A page that grows by a year at a time shows a few years a page, newest first."""
+    """A page that grows by a year at a time shows a few whole years a page, newest first."""
 
     years_per_page = 5
+    # When a year can hold many entries (several series meeting each year), a page holds
+    # fewer years: whole years up to about this many entries, and always at least one year.
+    entries_per_page = 60
 
-    def paginate_years(self, years):
-        paginator = Paginator(years, self.years_per_page, allow_empty_first_page=True)
+    def paginate_years(self, years, entries=None):
+        """A page of `years` (newest first). With `entries`, the number of entries each year
+        shows, busy years get pages of their own and quiet ones share."""
+        if entries is None:
+            return self.year_page(
+                Paginator(years, self.years_per_page, allow_empty_first_page=True)
+            )
+        pages, load = [], 0
+        for year in years:
+            fits = load + entries[year] <= self.entries_per_page
+            if pages and fits and len(pages[-1]) < self.years_per_page:
+                pages[-1].append(year)
+                load += entries[year]
+            else:
+                pages.append([year])
+                load = entries[year]
+        page = self.year_page(Paginator(pages, 1, allow_empty_first_page=True))
+        # A page of the paginator is one list of years: the page shows those years.
+        page.object_list = page.object_list[0] if pages else []
+        return page
+
+    def year_page(self, paginator):
         try:
             return paginator.page(self.request.GET.get("page") or 1)
         except InvalidPage as error:

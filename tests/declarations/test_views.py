@@ -254,3 +254,29 @@ def test_topic_page_shows_five_years_a_page(client, db):
     assert all(f'id="year-{year}"' in second for year in years[5:])
     assert client.get(f"/en/topics/{topic.slug}/?page=3").status_code == 404
     assert client.get(f"/en/topics/{topic.slug}/?page=abc").status_code == 404
+
+
+def test_topic_page_gives_busy_years_pages_of_their_own(client, db, monkeypatch):
+    from declarations.views import TopicDetailView
+    from tests.factories import MeetingSeriesFactory, TopicFactory, build_meeting_record
+
+    topic = TopicFactory(name="Critical minerals")
+    for series in (MeetingSeriesFactory(), MeetingSeriesFactory()):
+        for edition in range(1, 4):
+            build_meeting_record(
+                series=series, edition=edition, participants=0, paragraphs=1, topics=[topic]
+            )
+    years = sorted(set(topic.paragraphs.values_list("declaration__meeting__year", flat=True)))
+    assert len(years) == 3
+
+    def shown(page):
+        html = client.get(f"/en/topics/{topic.slug}/?page={page}").content.decode()
+        return {year for year in years if f'id="year-{year}"' in html}
+
+    # Quiet years share a page.
+    assert shown(1) == set(years)
+    # Each year holds two meetings, two paragraphs and two commitments: six entries, so a
+    # page of ten entries holds one whole year.
+    monkeypatch.setattr(TopicDetailView, "entries_per_page", 10)
+    assert [shown(page) for page in (1, 2, 3)] == [{year} for year in reversed(years)]
+    assert client.get(f"/en/topics/{topic.slug}/?page=4").status_code == 404
