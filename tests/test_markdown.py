@@ -3,7 +3,7 @@
 import pytest
 from django.template import Context, Template
 
-from trilateral.markdown import markdown_to_text, render_markdown
+from trilateral.markdown import REMEMBERED_TEXT_CHARS, markdown_to_text, render_markdown
 
 
 def test_prose_markup_is_kept():
@@ -23,10 +23,15 @@ def test_prose_markup_is_kept():
         "<iframe src='https://example.org'></iframe>",
     ],
 )
-def test_scripts_and_handlers_are_removed(text):
-    html = render_markdown(text)
-    for dangerous in ("<script", "onerror", "javascript:", "onclick", "<iframe", "<img"):
-        assert dangerous not in html
+@pytest.mark.parametrize("length", ["short", "long"])
+def test_scripts_and_handlers_are_removed(text, length):
+    # Short texts are remembered once rendered, long ones rendered each time: both are cleaned,
+    # and so is a remembered text asked for again.
+    if length == "long":
+        text = "Words of a long text. " * (REMEMBERED_TEXT_CHARS // 20) + "\n\n" + text
+    for html in (render_markdown(text), render_markdown(text)):
+        for dangerous in ("<script", "onerror", "javascript:", "onclick", "<iframe", "<img"):
+            assert dangerous not in html
 
 
 def test_headings_never_outrank_the_page():
@@ -41,6 +46,8 @@ def test_plain_text_for_descriptions():
     assert markdown_to_text("The *Spirit* of Camp David & more") == (
         "The Spirit of Camp David & more"
     )
+    long_text = "A *long* text. " * REMEMBERED_TEXT_CHARS
+    assert markdown_to_text(long_text) == long_text.replace("*", "").strip()
 
 
 def test_template_filter_renders_markdown():
