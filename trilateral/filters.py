@@ -10,6 +10,8 @@ import re
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 SLUG_OR_CODE = re.compile(r"[-a-zA-Z0-9_]{1,150}")
@@ -27,6 +29,27 @@ class SlugChoiceField(forms.ModelChoiceField):
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )
         return super().to_python(value)
+
+
+class ListSelect(forms.Select):
+    """A <select> of a flat list of choices, written out in Python. Django renders each option
+    through its own template, which took a third of a list page's time for the few dozen
+    countries, series and topics a filter offers; the markup is the same."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
 
 
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):

@@ -23,7 +23,7 @@ from meetings.models import (
     SeriesName,
     edition_ordinal,
 )
-from trilateral.filters import SEARCH_MAX_LENGTH
+from trilateral.filters import SEARCH_MAX_LENGTH, ListSelect
 from trilateral.markdown import markdown_to_text
 
 # --- Shared by the views of both apps -----------------------------------------------------------
@@ -117,6 +117,8 @@ class FilteredListView(FilterView):
                 field.empty_label = _("Any")
                 # The widget holds the choices built with the old label: give it fresh ones.
                 field.widget.choices = field.choices
+            if type(field.widget) is forms.Select:
+                field.widget = ListSelect(attrs=field.widget.attrs, choices=field.widget.choices)
         return filterset
 
     def get_context_data(self, **kwargs):

@@ -152,6 +152,22 @@ def test_meeting_list_shows_the_meeting_with_its_date_and_place(client, first_me
     assertContains(response, '<option value="" selected>Any</option>', count=3, html=True)
 
 
+def test_meeting_list_filters_keep_the_choice_and_escape_the_names(client, first_meeting):
+    from tests.factories import TopicFactory
+
+    TopicFactory(name="<b>Land</b> & sea")
+    response = client.get("/en/meetings/?country=KR")
+    assertContains(response, '<option value="KR" selected>Korea</option>', html=True)
+    assertContains(response, '<option value="">Any</option>', count=1, html=True)
+    assertContains(response, "&lt;b&gt;Land&lt;/b&gt; &amp; sea")
+    assertNotContains(response, "<b>Land</b>")
+    invalid = client.get("/en/meetings/?country=no%20such")
+    assert invalid.status_code == 400
+    select = re.search(r'<select name="country"[^>]*>', invalid.content.decode()).group()
+    assert 'aria-invalid="true"' in select
+    assert 'aria-describedby="id_country_helptext id_country_error"' in select
+
+
 @pytest.mark.parametrize(
     ("query", "found"),
     [
