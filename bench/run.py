@@ -45,6 +45,7 @@ TARGETS = [
     ("calendar", "/calendar.ics"),
     ("API people list", "/api/v1/people/"),
 ]
+BASELINE_AGAIN = "baseline, again at the end"
 # Too slow for a load test by design (every row of the record): timed alone in each mode instead.
 EXPORTS = [("CSV of every commitment", "/api/v1/commitments/?format=csv")]
 
@@ -228,11 +229,15 @@ def main():
             Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
         prepare(database_url)
 
+    # Anything else running on the machine shows here: its load before the servers start.
+    load_before = os.getloadavg()[0]
     rows, memory = {}, {}
     for mode, cache in (("uncached", False), ("warm cache", True)):
         server = Server(database_url, cache, args.workers, args.threads)
         try:
-            for name, path in TARGETS:
+            # The baseline runs first and again last: the machine's pace drifts over a run (other
+            # work, CPU frequency), and each ratio is taken against the faster of the two.
+            for name, path in [*TARGETS, (BASELINE_AGAIN, TARGETS[0][1])]:
                 final = server.resolve(path)
                 server.resolve(path)  # warm the cache, the connection and the worker
                 print(f"-- {mode}: {name} ({final})", flush=True)
@@ -248,7 +253,7 @@ def main():
 
     large = query_counts(database_url)
     small = query_counts(small_database_url(RESULTS / "small.sqlite3"))
-    report = render(args, database_url, rows, memory, large, small)
+    report = render(args, database_url, rows, memory, large, small, load_before)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     engine = "postgresql" if database_url.startswith("postgres") else "sqlite"
     (RESULTS / f"{engine}-{stamp}.md").write_text(report)
@@ -262,23 +267,27 @@ def count(measured):
     return f"{queries}" if status == 200 else f"{queries} (HTTP {status})"
 
 
-def render(args, database_url, rows, memory, large, small):
+def render(args, database_url, rows, memory, large, small, load_before):
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
-    baseline = {mode: rows[(TARGETS[0][0], mode)]["rps"] for mode in ("uncached", "warm cache")}
+    baseline = {
+        mode: max(rows[(name, mode)]["rps"] for name in (TARGETS[0][0], BASELINE_AGAIN))
+        for mode in ("uncached", "warm cache")
+    }
     lines = [
         f"### {engine}: {args.connections} connections, {args.seconds}s per row, "
-        f"{args.workers} workers x {args.threads} threads",
+        f"{args.workers} workers x {args.threads} threads; load average before the run "
+        f"{load_before:.1f} on {os.cpu_count()} CPUs",
         "",
         "| page | mode | req/s | p50 ms | p99 ms | errors | vs baseline | queries (large/small) "
         "| kB (large) |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
-    for name, _ in TARGETS:
+    for name, _ in [TARGETS[0], (BASELINE_AGAIN, None), *TARGETS[1:]]:
         for mode in ("uncached", "warm cache"):
             row = rows[(name, mode)]
             ratio = row["rps"] / baseline[mode]
             counts = size = ""
-            if mode == "uncached":
+            if mode == "uncached" and name in large:
                 counts = f"{count(large[name])} / {count(small[name])}"
                 size = f"{large[name][2] / 1024:.1f}"
             lines.append(
