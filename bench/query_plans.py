@@ -37,21 +37,21 @@ SINCE = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)).strft
 )
 
 TARGETS = [
-    ("meeting list", "/meetings/"),
-    ("meeting list, year", "/meetings/?year=2000"),
-    ("meeting list, country", "/meetings/?country=QB"),
-    ("meeting list, topic", "/meetings/?topic=gen-semiconductors"),
-    ("meeting detail", "/meetings/gen-s1-2000/"),
-    ("declaration detail", "/declarations/gen-s1-2000-joint-statement/"),
-    ("topic page", "/topics/gen-semiconductors/"),
-    ("commitments, status and topic", "/commitments/?status=pledged&topic=gen-semiconductors"),
-    ("search, English word", "/search/?q=semiconductors"),
-    ("search, Korean word", "/search/?q=공동선언문"),
-    ("search, Korean name", "/search/?q=안덕근"),
+    ("meeting list", "/en/meetings/"),
+    ("meeting list, year", "/en/meetings/?year=2000"),
+    ("meeting list, country", "/en/meetings/?country=QB"),
+    ("meeting list, topic", "/en/meetings/?topic=gen-semiconductors"),
+    ("meeting detail", "/en/meetings/gen-s1-2000/"),
+    ("declaration detail", "/en/declarations/gen-s1-2000-joint-statement/"),
+    ("topic page", "/en/topics/gen-semiconductors/"),
+    ("commitments, status and topic", "/en/commitments/?status=pledged&topic=gen-semiconductors"),
+    ("search, English word", "/en/search/?q=semiconductors"),
+    ("search, Korean word", "/en/search/?q=공동선언문"),
+    ("search, Korean name", "/en/search/?q=안덕근"),
     ("API meetings, updated_since", f"/api/v1/meetings/?updated_since={SINCE}"),
     ("API paragraphs, updated_since", f"/api/v1/paragraphs/?updated_since={SINCE}"),
     ("API meetings, ordering", "/api/v1/meetings/?ordering=-updated_at"),
-    ("meetings feed", "/feeds/meetings.atom"),
+    ("meetings feed", "/en/feeds/meetings.atom"),
 ]
 SHOWN_PER_TARGET = 3
 # Plan nodes that say how a table is read or rows are put in order.
@@ -89,6 +89,8 @@ def main():
             client.get(path)  # warm the caches of the process (content types, translations)
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(path)
+            if response.status_code != 200:
+                sys.exit(f"{path} answered {response.status_code}: its queries are not the page's.")
             queries = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
             explained = sorted(
                 ((*explain(sql), sql) for sql in queries), key=lambda row: row[0], reverse=True
