@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.http import http_date
 
 from meetings.models import Meeting
 from tests.factories import build_meeting_record, this_year
@@ -65,6 +66,15 @@ def test_second_anonymous_request_is_served_from_the_cache(client, meeting):
     assert second["X-Cache"] == "hit"
     assert second.content == first.content
     assert "Last-Modified" in second
+
+
+def test_pages_are_last_modified_when_the_record_last_changed(client, meeting):
+    changed_at = (timezone.now() + datetime.timedelta(days=1)).replace(microsecond=0)
+    with time_machine.travel(changed_at, tick=False):
+        meeting.save()
+        # Built afresh, then from the cache.
+        for path in ("/en/meetings/", "/en/meetings/", "/api/v1/meetings/"):
+            assert client.get(path)["Last-Modified"] == http_date(changed_at.timestamp())
 
 
 def test_each_language_is_cached_apart_and_a_translation_shows_at_once(client, meeting):

@@ -377,6 +377,9 @@ class RecordViewSet(ModelViewSet):
         response = build()
         if response.status_code != 200:
             return response
+        if "Last-Modified" not in response:
+            # A list shows any record: it last changed when the record did.
+            response["Last-Modified"] = http_date(state.changed_at.timestamp())
         headers = {name: response[name] for name in ("ETag", "Last-Modified") if name in response}
         if isinstance(response, Response):
 
