@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -49,8 +51,13 @@ def test_migrations_are_checked_with_no_configuration_at_all():
     assert "No changes detected" in result.stdout
 
 
-def test_debug_mode_starts_on_sqlite_without_configuration():
-    result = run_django({"DJANGO_DEBUG": "1"}, "diffsettings", "--output", "unified")
+@pytest.mark.parametrize("database_url", [None, ""], ids=["unset", "empty"])
+def test_debug_mode_starts_on_sqlite_without_configuration(database_url):
+    # An empty DATABASE_URL (`make test DATABASE_URL=`) means no database named: SQLite.
+    env = (
+        {"DJANGO_DEBUG": "1"} if database_url is None else {"DJANGO_DEBUG": "1", "DATABASE_URL": ""}
+    )
+    result = run_django(env, "diffsettings", "--output", "unified")
     assert result.returncode == 0, result.stderr
     assert "django.db.backends.sqlite3" in result.stdout
     assert str(ROOT / "db.sqlite3") in result.stdout
