@@ -1,6 +1,7 @@
 """Subscriptions to meetings: an Atom feed of the record and an iCalendar of their dates."""
 
 import datetime
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from django.views import View
 
 from meetings.models import Meeting, MeetingStatus
 from trilateral.markdown import markdown_to_text, render_markdown
+from trilateral.translation import with_translations
 
 FEED_LENGTH = 50
 # The calendar carries every future meeting and those of the last few years; older ones are on
@@ -92,6 +94,20 @@ CALENDAR_STATUS = {
 }
 
 
+# The columns an event shows; the rest (the full account above all) stay in the database.
+CALENDAR_FIELDS = (
+    "slug",
+    "updated_at",
+    "version",
+    "status",
+    "start_date",
+    "end_date",
+    *with_translations("title", "venue", "city", "summary"),
+    "host_country",
+    *(f"host_country__{field}" for field in with_translations("short_name")),
+)
+
+
 def calendar_meetings():
     """Published meetings with a date from January of the year CALENDAR_PAST_YEARS ago on,
     every future one included, in date order."""
@@ -99,10 +115,18 @@ def calendar_meetings():
     since = datetime.date(today.year - CALENDAR_PAST_YEARS, 1, 1)
     return (
         Meeting.objects.published()
-        .with_related()
+        .select_related("host_country")
+        .only(*CALENDAR_FIELDS)
         .filter(start_date__gte=since)
         .order_by("start_date", "pk")
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def summary_text(summary):
+    """A summary as plain text. The conversion is a pure function of the text and costs more
+    than the rest of an event, and the same summaries come back with every request."""
+    return markdown_to_text(summary)
 
 
 class MeetingCalendarView(View):
@@ -156,6 +180,6 @@ def meeting_event(meeting, request, uid_host):
     if any(place):
         event.add("location", ", ".join(part for part in place if part))
     if meeting.summary:
-        event.add("description", markdown_to_text(meeting.localized("summary")))
+        event.add("description", summary_text(meeting.localized("summary")))
     event.add("url", request.build_absolute_uri(meeting.get_absolute_url()))
     return event
