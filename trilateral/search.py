@@ -21,7 +21,13 @@ def contains_any(query, *fields):
     Substring matching is what finds Korean and Japanese words inside a sentence, where no
     word-splitting full-text configuration would.
     """
-    return reduce(or_, (Q(**{f"{field}__icontains": query}) for field in fields))
+    if not query:
+        return reduce(or_, (Q(**{f"{field}__icontains": query}) for field in fields))
+    # An empty column cannot hold a query that is not empty, and comparing it with "" costs far
+    # less than a LIKE: many rows have no heading, and some no translation yet.
+    return reduce(
+        or_, (~Q(**{field: ""}) & Q(**{f"{field}__icontains": query}) for field in fields)
+    )
 
 
 def on_postgresql(queryset):
