@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from icalendar.parser import Contentline, Parameters
+from icalendar.prop import vDDDTypes, vInt, vText, vUri
 
 from meetings.models import Meeting, MeetingStatus
 from trilateral.markdown import markdown_to_text, render_markdown
@@ -184,25 +185,29 @@ class MeetingCalendarView(View):
 
 
 def meeting_event(meeting, request, uid_host):
+    # Values given as icalendar's own types skip its guess at their type, which took longer
+    # than the rest of the event. The dates keep the guess: it adds VALUE=DATE.
     event = icalendar.Event()
-    event.add("uid", f"meeting-{meeting.pk}@{uid_host}")
-    event.add("dtstamp", meeting.updated_at)
-    event.add("last-modified", meeting.updated_at)
-    event.add("sequence", meeting.version)
-    event.add("summary", meeting.localized("title"))
+    event.add("uid", vText(f"meeting-{meeting.pk}@{uid_host}"))
+    # RFC 5545 wants both in UTC.
+    updated = vDDDTypes(meeting.updated_at.astimezone(datetime.UTC))
+    event.add("dtstamp", updated)
+    event.add("last-modified", updated)
+    event.add("sequence", vInt(meeting.version))
+    event.add("summary", vText(meeting.localized("title")))
     # All-day events: DTEND is the day after the last day (it is exclusive).
     event.add("dtstart", meeting.start_date)
     event.add("dtend", meeting.last_day + datetime.timedelta(days=1))
-    event.add("transp", "TRANSPARENT")
-    event.add("status", CALENDAR_STATUS[meeting.status])
+    event.add("transp", vText("TRANSPARENT"))
+    event.add("status", vText(CALENDAR_STATUS[meeting.status]))
     place = [
         meeting.localized("venue"),
         meeting.localized("city"),
         meeting.host_country and meeting.host_country.localized("short_name"),
     ]
     if any(place):
-        event.add("location", ", ".join(part for part in place if part))
+        event.add("location", vText(", ".join(part for part in place if part)))
     if meeting.summary:
-        event.add("description", summary_text(meeting.localized("summary")))
-    event.add("url", request.build_absolute_uri(meeting.get_absolute_url()))
+        event.add("description", vText(summary_text(meeting.localized("summary"))))
+    event.add("url", vUri(request.build_absolute_uri(meeting.get_absolute_url())))
     return event
