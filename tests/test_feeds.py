@@ -10,7 +10,7 @@ import time_machine
 from pytest_django.asserts import assertContains
 
 from meetings.models import Meeting, MeetingStatus
-from tests.factories import DeclarationFactory, MeetingFactory, MeetingSeriesFactory
+from tests.factories import DeclarationFactory, MeetingFactory, MeetingSeriesFactory, this_year
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +136,18 @@ def test_calendar_holds_every_future_meeting_and_the_last_five_years(client, fir
         "Meeting of 2090",
         "Planned for 2120",
     }
+
+
+def test_calendar_folds_long_lines_whole_characters_at_a_time(client, first_meeting):
+    summary = "반도체 공급망 협력을 강화한다. " * 12
+    MeetingFactory(title="A long summary", summary=summary, start_date=this_year())
+    content = client.get("/en/calendar.ics").content
+    lines = content.split(b"\r\n")
+    # RFC 5545: at most 75 octets a line; a fold never splits a character.
+    assert all(len(line) <= 75 for line in lines)
+    assert all(line.decode() for line in lines if line)
+    assert b"SUMMARY:A long summary" in lines
+    assert str(calendar_events(client)["A long summary"]["DESCRIPTION"]) == summary.strip()
 
 
 # --- Sitemap and robots.txt -------------------------------------------------------------------

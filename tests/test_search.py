@@ -64,6 +64,21 @@ def test_search_finds_korean_and_japanese_words_inside_a_sentence(client, first_
     assertContains(response, "日米韓は<mark>半導体</mark>のサプライチェーンで協力する。")
 
 
+def test_search_finds_a_paragraph_by_any_one_of_its_texts(client, first_meeting):
+    declaration = DeclarationFactory(title="Statement on shipbuilding")
+    by_heading = ParagraphFactory(declaration=declaration, heading="Shipyards", text="We agree.")
+    by_translation = ParagraphFactory(
+        declaration=declaration, text="We meet again.", text_ko="조선소 협력을 강화한다."
+    )
+    neither = ParagraphFactory(declaration=declaration, text="We part.")
+    shipyards = client.get("/en/search/", {"q": "shipyard"}).content.decode()
+    korean = client.get("/ko/search/", {"q": "조선소"}).content.decode()
+    assert f"#{by_heading.anchor}" in shipyards
+    assert f"#{by_translation.anchor}" in korean
+    assert "<mark>조선소</mark> 협력을 강화한다." in korean
+    assert f"#{neither.anchor}" not in shipyards + korean
+
+
 def test_search_leaves_drafts_out(client, first_meeting):
     participant = ParticipantFactory(meeting__draft=True, person__name="Hidden Minister")
     ParagraphFactory(declaration=DeclarationFactory(draft=True), text="Hidden clause.")

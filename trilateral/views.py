@@ -25,6 +25,7 @@ from meetings.models import (
 )
 from trilateral.filters import SEARCH_MAX_LENGTH, ListSelect
 from trilateral.markdown import markdown_to_text
+from trilateral.translation import with_translations
 
 # --- Shared by the views of both apps -----------------------------------------------------------
 
@@ -385,6 +386,30 @@ class SearchForm(forms.Form):
     )
 
 
+# The columns each kind of result shows (search.html, includes/meeting_item.html and
+# includes/paragraph_quote.html). The texts searched, long ones among them, are matched in the
+# database and never read back; a sort of every match carries fewer bytes.
+SEARCH_MEETING_FIELDS = (
+    "edition",
+    "status",
+    "slug",
+    "year",
+    "start_date",
+    "end_date",
+    *with_translations("title", "city"),
+    "host_country",
+    *(f"host_country__{field}" for field in with_translations("short_name")),
+)
+SEARCH_DECLARATION_FIELDS = ("kind", "slug", *with_translations("title"), "meeting__year")
+SEARCH_PARAGRAPH_FIELDS = (
+    "number",
+    "anchor",
+    *with_translations("text"),
+    "declaration__slug",
+    *(f"declaration__{field}" for field in with_translations("title")),
+)
+
+
 class SearchView(TemplateView):
     """Meetings, declarations, paragraphs and people that match a query, best matches first."""
 
@@ -404,9 +429,18 @@ class SearchView(TemplateView):
 
     def results(self, query):
         found = {
-            "meetings": Meeting.objects.published().with_related().search(query),
-            "declarations": Declaration.objects.published().with_related().search(query),
-            "paragraphs": Paragraph.objects.published().with_related().search(query),
+            "meetings": Meeting.objects.published()
+            .select_related("host_country")
+            .only(*SEARCH_MEETING_FIELDS)
+            .search(query),
+            "declarations": Declaration.objects.published()
+            .select_related("meeting")
+            .only(*SEARCH_DECLARATION_FIELDS)
+            .search(query),
+            "paragraphs": Paragraph.objects.published()
+            .select_related("declaration")
+            .only(*SEARCH_PARAGRAPH_FIELDS)
+            .search(query),
             "people": Person.objects.published().search(query).prefetch_related("names"),
         }
         results = {}
