@@ -1,7 +1,6 @@
 """Subscriptions to meetings: an Atom feed of the record and an iCalendar of their dates."""
 
 import datetime
-import functools
 import re
 from urllib.parse import urlsplit
 
@@ -124,13 +123,6 @@ def calendar_meetings():
     )
 
 
-@functools.lru_cache(maxsize=1024)
-def summary_text(summary):
-    """A summary as plain text. The conversion is a pure function of the text and costs more
-    than the rest of an event, and the same summaries come back with every request."""
-    return markdown_to_text(summary)
-
-
 # icalendar folds a line once it reaches this many octets.
 FOLD_AT = 75
 
@@ -208,6 +200,6 @@ def meeting_event(meeting, request, uid_host):
     if any(place):
         event["location"] = vText(", ".join(part for part in place if part))
     if meeting.summary:
-        event["description"] = vText(summary_text(meeting.localized("summary")))
+        event["description"] = vText(markdown_to_text(meeting.localized("summary")))
     event["url"] = vUri(request.build_absolute_uri(meeting.get_absolute_url()))
     return event
