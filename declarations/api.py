@@ -42,6 +42,13 @@ def declaration_slug():
     return RelatedSlugField(slug_field="slug", queryset=Declaration.objects.all())
 
 
+def on_declaration_page(fragment):
+    """The address of a part of a declaration, shown on the declaration's page."""
+    return PageURLField(
+        "declarations:declaration_detail", lookup_field="declaration.slug", fragment=fragment
+    )
+
+
 def visible_topics(request):
     return Prefetch("topics", queryset=visible(Topic.objects.all(), request))
 
@@ -60,7 +67,7 @@ class TitleSummarySerializer(TranslatedSerializer):
 
 class ParagraphSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:paragraph-detail")
-    html_url = PageURLField()
+    html_url = on_declaration_page("#{record.anchor}")
     topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
 
     class Meta:
@@ -70,7 +77,7 @@ class ParagraphSummarySerializer(TranslatedSerializer):
 
 class CommitmentSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:commitment-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = on_declaration_page("#commitment-{record.slug}")
     topic = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     paragraph_anchor = serializers.CharField(source="paragraph.anchor", allow_null=True)
 
@@ -93,7 +100,7 @@ class UpdateSummarySerializer(TranslatedSerializer):
 
 class TopicSerializer(RecordSerializer):
     url = LinkField(view_name="api:topic-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = PageURLField("declarations:topic_detail")
 
     class Meta:
         model = Topic
@@ -110,7 +117,7 @@ class TopicSerializer(RecordSerializer):
 
 class DeclarationSerializer(RecordSerializer):
     url = LinkField(view_name="api:declaration-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = PageURLField("declarations:declaration_detail")
     meeting = RelatedSlugField(slug_field="slug", queryset=Meeting.objects.all())
     topics = topic_slugs(many=True, required=False)
     titles = TitleSummarySerializer(many=True, read_only=True)
@@ -142,7 +149,7 @@ class DeclarationSerializer(RecordSerializer):
 
 class ParagraphSerializer(RecordSerializer):
     url = LinkField(view_name="api:paragraph-detail")
-    html_url = PageURLField()
+    html_url = on_declaration_page("#{record.anchor}")
     declaration = declaration_slug()
     topics = topic_slugs(many=True, required=False)
 
@@ -184,7 +191,7 @@ class DeclarationTitleSerializer(RecordSerializer):
 
 class CommitmentSerializer(RecordSerializer):
     url = LinkField(view_name="api:commitment-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = on_declaration_page("#commitment-{record.slug}")
     declaration = declaration_slug()
     paragraph = serializers.PrimaryKeyRelatedField(
         queryset=Paragraph.objects.all(), allow_null=True, required=False

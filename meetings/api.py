@@ -70,7 +70,7 @@ class OrganizationSummarySerializer(TranslatedSerializer):
 
 class MeetingSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:meeting-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = PageURLField("meetings:meeting_detail")
 
     class Meta:
         model = Meeting
@@ -111,7 +111,7 @@ class ParticipationSerializer(TranslatedSerializer):
 
 class DeclarationSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:declaration-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = PageURLField("declarations:declaration_detail")
 
     class Meta:
         model = Declaration
@@ -155,7 +155,7 @@ class SeriesNameSerializer(TranslatedSerializer):
 
 class CountrySerializer(RecordSerializer):
     url = LinkField(view_name="api:country-detail", lookup_field="code")
-    html_url = PageURLField()
+    html_url = PageURLField("meetings:country_detail", lookup_field="code")
 
     class Meta:
         model = Country
@@ -185,7 +185,7 @@ class OrganizationSerializer(RecordSerializer):
 
 class PersonSerializer(RecordSerializer):
     url = LinkField(view_name="api:person-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = PageURLField("meetings:person_detail")
     names = PersonNameSerializer(many=True, read_only=True)
     participations = ParticipationSerializer(many=True, read_only=True)
 
@@ -246,7 +246,7 @@ PersonListSerializer = list_serializer(
 
 class SeriesSerializer(RecordSerializer):
     url = LinkField(view_name="api:series-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = PageURLField("home", lookup_field=None)
     members = country_code(many=True)
     names = SeriesNameSerializer(many=True, read_only=True)
     meetings = MeetingSummarySerializer(many=True, read_only=True)
@@ -283,7 +283,7 @@ SeriesListSerializer = list_serializer(
 
 class MeetingSerializer(RecordSerializer):
     url = LinkField(view_name="api:meeting-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = PageURLField("meetings:meeting_detail")
     series = RelatedSlugField(slug_field="slug", queryset=MeetingSeries.objects.all())
     edition_label = serializers.CharField(read_only=True)
     host_country = country_code(allow_null=True, required=False)
