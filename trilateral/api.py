@@ -184,9 +184,11 @@ class TranslatedSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
+        # Asked once per record, not once per field: looking up the language is not free.
+        language = current_language()
         for name in getattr(instance, "translated_fields", ()):
             if name in data:
-                data[name] = instance.localized(name)
+                data[name] = instance.translated(name, language)[0]
         return data
 
 
