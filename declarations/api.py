@@ -16,6 +16,7 @@ from declarations.models import (
     Commitment,
     CommitmentUpdate,
     Declaration,
+    DeclarationSource,
     DeclarationTitle,
     Paragraph,
     Topic,
@@ -30,6 +31,7 @@ from trilateral.api import (
     RecordViewSet,
     RelatedSlugField,
     TranslatedSerializer,
+    summaries,
     visible,
 )
 
@@ -56,6 +58,20 @@ def visible_topics(request):
 # --- Summaries nested in a declaration or a commitment (read-only) -------------------------------
 
 
+class ListedTopicSlugs(serializers.ManyRelatedField):
+    """The slugs of a paragraph's visible topics, from the list the declaration's queryset
+    prefetches as `listed_topics`: a manager and a queryset for each of hundreds of paragraphs
+    would cost more than the rest of their summaries. The schema reads the type of the model's
+    `topics`."""
+
+    def __init__(self, **kwargs):
+        child = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+        super().__init__(child_relation=child, read_only=True, **kwargs)
+
+    def get_attribute(self, paragraph):
+        return paragraph.listed_topics
+
+
 class TitleSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:declaration-title-detail")
     party = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
@@ -68,7 +84,7 @@ class TitleSummarySerializer(TranslatedSerializer):
 class ParagraphSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:paragraph-detail")
     html_url = on_declaration_page("#{record.anchor}")
-    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    topics = ListedTopicSlugs()
 
     class Meta:
         model = Paragraph
@@ -259,17 +275,26 @@ class DeclarationViewSet(RecordViewSet):
     ordering_fields = ["adopted_on", "title", "updated_at"]
 
     def get_queryset(self):
-        paragraphs = Paragraph.objects.prefetch_related(visible_topics(self.request))
-        commitments = Commitment.objects.select_related("paragraph", "topic")
+        paragraphs = summaries(Paragraph.objects.all()).prefetch_related(
+            Prefetch(
+                "topics",
+                queryset=summaries(visible(Topic.objects.all(), self.request)),
+                # A list, not a manager and queryset for each of the hundreds of paragraphs.
+                to_attr="listed_topics",
+            )
+        )
         return (
             visible(Declaration.objects.all(), self.request)
             .with_related()
             .prefetch_related(
                 visible_topics(self.request),
-                Prefetch("titles", queryset=DeclarationTitle.objects.select_related("party")),
+                Prefetch("titles", queryset=summaries(DeclarationTitle.objects.all(), "party")),
                 Prefetch("paragraphs", queryset=paragraphs),
-                Prefetch("commitments", queryset=commitments),
-                "sources",
+                Prefetch(
+                    "commitments",
+                    queryset=summaries(Commitment.objects.all(), "paragraph", "topic"),
+                ),
+                Prefetch("sources", queryset=summaries(DeclarationSource.objects.all())),
             )
         )
 
@@ -308,7 +333,7 @@ class CommitmentViewSet(RecordViewSet):
     ordering_fields = ["order", "status", "updated_at"]
 
     def get_queryset(self):
-        updates = visible(CommitmentUpdate.objects.all(), self.request).select_related("meeting")
+        updates = summaries(visible(CommitmentUpdate.objects.all(), self.request), "meeting")
         return (
             visible(Commitment.objects.all(), self.request)
             .with_related()

@@ -22,6 +22,7 @@ from meetings.models import (
     Country,
     Meeting,
     MeetingSeries,
+    MeetingSource,
     Organization,
     Participant,
     Person,
@@ -38,6 +39,7 @@ from trilateral.api import (
     RecordViewSet,
     RelatedSlugField,
     TranslatedSerializer,
+    summaries,
     visible,
 )
 
@@ -380,11 +382,13 @@ class PersonViewSet(RecordViewSet):
         return PersonListSerializer if self.action == "list" else PersonSerializer
 
     def get_queryset(self):
-        people = visible(Person.objects.all(), self.request).prefetch_related("names")
+        people = visible(Person.objects.all(), self.request).prefetch_related(
+            Prefetch("names", queryset=summaries(PersonName.objects.all()))
+        )
         if self.action == "list":
             return people
-        participations = visible(Participant.objects.all(), self.request).select_related(
-            "meeting", "country"
+        participations = summaries(
+            visible(Participant.objects.all(), self.request), "meeting", "country"
         )
         return people.prefetch_related(Prefetch("participations", queryset=participations))
 
@@ -399,11 +403,11 @@ class SeriesViewSet(RecordViewSet):
 
     def get_queryset(self):
         series = visible(MeetingSeries.objects.all(), self.request).prefetch_related(
-            "members", Prefetch("names", queryset=SeriesName.objects.select_related("party"))
+            "members", Prefetch("names", queryset=summaries(SeriesName.objects.all(), "party"))
         )
         if self.action == "list":
             return series
-        meetings = visible(Meeting.objects.all(), self.request)
+        meetings = summaries(visible(Meeting.objects.all(), self.request))
         return series.prefetch_related(Prefetch("meetings", queryset=meetings))
 
 
@@ -419,13 +423,19 @@ class MeetingViewSet(RecordViewSet):
             .prefetch_related(
                 Prefetch(
                     "participants",
-                    queryset=Participant.objects.select_related(
-                        "person", "country", "organization"
+                    queryset=summaries(
+                        Participant.objects.all(), "person", "country", "organization"
                     ),
                 ),
-                Prefetch("remarks", queryset=Remark.objects.select_related("speaker__person")),
-                Prefetch("declarations", queryset=visible(Declaration.objects.all(), self.request)),
-                "sources",
+                Prefetch(
+                    "remarks",
+                    queryset=summaries(Remark.objects.all(), "speaker", "speaker__person"),
+                ),
+                Prefetch(
+                    "declarations",
+                    queryset=summaries(visible(Declaration.objects.all(), self.request)),
+                ),
+                Prefetch("sources", queryset=summaries(MeetingSource.objects.all())),
             )
         )
 

@@ -74,6 +74,34 @@ def visible(queryset, request):
     return queryset if request.user.is_staff else queryset.published()
 
 
+# The columns that keep a record's history and the state of its translations. No summary nested
+# in another record shows them, and they cost the most to read: their dates and JSON are
+# converted row by row.
+BOOKKEEPING_FIELDS = (
+    "created_at",
+    "updated_at",
+    "version",
+    "official_languages",
+    "translation_versions",
+)
+
+
+def summaries(queryset, *related):
+    """Records to nest in others as summaries, with the `related` records they show selected
+    in the same query, all read without their bookkeeping columns."""
+    deferred = []
+    for path in ("", *related):
+        model = queryset.model
+        for name in filter(None, path.split("__")):
+            model = model._meta.get_field(name).related_model
+        columns = {field.name for field in model._meta.concrete_fields}
+        prefix = f"{path}__" if path else ""
+        deferred += [prefix + name for name in BOOKKEEPING_FIELDS if name in columns]
+    if related:
+        queryset = queryset.select_related(*related)
+    return queryset.defer(*deferred)
+
+
 # --- Conditional requests ---------------------------------------------------------------------
 
 
@@ -461,8 +489,9 @@ class RecordViewSet(ModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         self.perform_update(serializer)
-        # Children prefetched before the change may have changed with it.
-        instance._prefetched_objects_cache = {}
+        # Children prefetched before the change may have changed with it: the record is read
+        # again, with the prefetches a read of it has.
+        serializer.instance = self.get_queryset().get(pk=instance.pk)
         data = serializer.data
         return Response(data, headers=self.validator_headers(serializer.instance, data))
 
