@@ -33,6 +33,7 @@ from trilateral.api import (
     TranslatedSerializer,
     summaries,
     visible,
+    with_summaries,
 )
 
 
@@ -52,7 +53,7 @@ def on_declaration_page(fragment):
 
 
 def visible_topics(request):
-    return Prefetch("topics", queryset=visible(Topic.objects.all(), request))
+    return Prefetch("topics", queryset=summaries(visible(Topic.objects.all(), request)))
 
 
 # --- Summaries nested in a declaration or a commitment (read-only) -------------------------------
@@ -283,19 +284,16 @@ class DeclarationViewSet(RecordViewSet):
                 to_attr="listed_topics",
             )
         )
-        return (
-            visible(Declaration.objects.all(), self.request)
-            .with_related()
-            .prefetch_related(
-                visible_topics(self.request),
-                Prefetch("titles", queryset=summaries(DeclarationTitle.objects.all(), "party")),
-                Prefetch("paragraphs", queryset=paragraphs),
-                Prefetch(
-                    "commitments",
-                    queryset=summaries(Commitment.objects.all(), "paragraph", "topic"),
-                ),
-                Prefetch("sources", queryset=summaries(DeclarationSource.objects.all())),
-            )
+        declarations = with_summaries(visible(Declaration.objects.all(), self.request), "meeting")
+        return declarations.prefetch_related(
+            visible_topics(self.request),
+            Prefetch("titles", queryset=summaries(DeclarationTitle.objects.all(), "party")),
+            Prefetch("paragraphs", queryset=paragraphs),
+            Prefetch(
+                "commitments",
+                queryset=summaries(Commitment.objects.all(), "paragraph", "topic"),
+            ),
+            Prefetch("sources", queryset=summaries(DeclarationSource.objects.all())),
         )
 
 
@@ -307,11 +305,9 @@ class ParagraphViewSet(RecordViewSet):
     ordering_fields = ["number", "updated_at"]
 
     def get_queryset(self):
-        return (
-            visible(Paragraph.objects.all(), self.request)
-            .select_related("declaration")
-            .prefetch_related(visible_topics(self.request))
-        )
+        return with_summaries(
+            visible(Paragraph.objects.all(), self.request), "declaration"
+        ).prefetch_related(visible_topics(self.request))
 
 
 class DeclarationTitleViewSet(RecordViewSet):
@@ -322,8 +318,8 @@ class DeclarationTitleViewSet(RecordViewSet):
     ordering_fields = ["language", "updated_at"]
 
     def get_queryset(self):
-        return visible(DeclarationTitle.objects.all(), self.request).select_related(
-            "declaration", "party"
+        return with_summaries(
+            visible(DeclarationTitle.objects.all(), self.request), "declaration", "party"
         )
 
 
@@ -334,11 +330,10 @@ class CommitmentViewSet(RecordViewSet):
 
     def get_queryset(self):
         updates = summaries(visible(CommitmentUpdate.objects.all(), self.request), "meeting")
-        return (
-            visible(Commitment.objects.all(), self.request)
-            .with_related()
-            .prefetch_related(Prefetch("updates", queryset=updates))
+        commitments = with_summaries(
+            visible(Commitment.objects.all(), self.request), "declaration", "paragraph", "topic"
         )
+        return commitments.prefetch_related(Prefetch("updates", queryset=updates))
 
 
 class CommitmentUpdateViewSet(RecordViewSet):
@@ -349,8 +344,8 @@ class CommitmentUpdateViewSet(RecordViewSet):
     ordering_fields = ["reported_on", "updated_at"]
 
     def get_queryset(self):
-        return visible(CommitmentUpdate.objects.all(), self.request).select_related(
-            "commitment", "meeting"
+        return with_summaries(
+            visible(CommitmentUpdate.objects.all(), self.request), "commitment", "meeting"
         )
 
 

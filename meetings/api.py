@@ -41,6 +41,7 @@ from trilateral.api import (
     TranslatedSerializer,
     summaries,
     visible,
+    with_summaries,
 )
 
 PUBLICATION_FIELDS = ["publication_status", "published_at"]
@@ -370,7 +371,7 @@ class OrganizationViewSet(RecordViewSet):
     ordering_fields = ["name", "abbreviation", "updated_at"]
 
     def get_queryset(self):
-        return visible(Organization.objects.all(), self.request).select_related("country")
+        return with_summaries(visible(Organization.objects.all(), self.request), "country")
 
 
 class PersonViewSet(RecordViewSet):
@@ -417,26 +418,22 @@ class MeetingViewSet(RecordViewSet):
     ordering_fields = ["year", "edition", "start_date", "title", "updated_at"]
 
     def get_queryset(self):
-        return (
-            visible(Meeting.objects.all(), self.request)
-            .with_related()
-            .prefetch_related(
-                Prefetch(
-                    "participants",
-                    queryset=summaries(
-                        Participant.objects.all(), "person", "country", "organization"
-                    ),
-                ),
-                Prefetch(
-                    "remarks",
-                    queryset=summaries(Remark.objects.all(), "speaker", "speaker__person"),
-                ),
-                Prefetch(
-                    "declarations",
-                    queryset=summaries(visible(Declaration.objects.all(), self.request)),
-                ),
-                Prefetch("sources", queryset=summaries(MeetingSource.objects.all())),
-            )
+        return with_summaries(
+            visible(Meeting.objects.all(), self.request), "series", "host_country"
+        ).prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=summaries(Participant.objects.all(), "person", "country", "organization"),
+            ),
+            Prefetch(
+                "remarks",
+                queryset=summaries(Remark.objects.all(), "speaker", "speaker__person"),
+            ),
+            Prefetch(
+                "declarations",
+                queryset=summaries(visible(Declaration.objects.all(), self.request)),
+            ),
+            Prefetch("sources", queryset=summaries(MeetingSource.objects.all())),
         )
 
 
@@ -448,7 +445,10 @@ class ParticipantViewSet(RecordViewSet):
     ordering_fields = ["order", "role_title", "updated_at"]
 
     def get_queryset(self):
-        return visible(Participant.objects.all(), self.request).with_related()
+        return with_summaries(
+            visible(Participant.objects.all(), self.request),
+            *("person", "country", "organization", "meeting"),
+        )
 
 
 routes = [

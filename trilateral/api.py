@@ -74,9 +74,9 @@ def visible(queryset, request):
     return queryset if request.user.is_staff else queryset.published()
 
 
-# The columns that keep a record's history and the state of its translations. No summary nested
-# in another record shows them, and they cost the most to read: their dates and JSON are
-# converted row by row.
+# The columns that keep a record's history and the state of its translations. No summary of a
+# record shows them, and they cost the most to read: their dates and JSON are converted row by
+# row.
 BOOKKEEPING_FIELDS = (
     "created_at",
     "updated_at",
@@ -86,20 +86,27 @@ BOOKKEEPING_FIELDS = (
 )
 
 
-def summaries(queryset, *related):
-    """Records to nest in others as summaries, with the `related` records they show selected
-    in the same query, all read without their bookkeeping columns."""
+def bookkeeping(model, prefix=""):
+    columns = {field.name for field in model._meta.concrete_fields}
+    return [f"{prefix}{name}" for name in BOOKKEEPING_FIELDS if name in columns]
+
+
+def with_summaries(queryset, *related):
+    """The records with the `related` ones they show a summary of (a slug, a name) selected in
+    the same query, those read without their bookkeeping columns."""
     deferred = []
-    for path in ("", *related):
+    for path in related:
         model = queryset.model
-        for name in filter(None, path.split("__")):
+        for name in path.split("__"):
             model = model._meta.get_field(name).related_model
-        columns = {field.name for field in model._meta.concrete_fields}
-        prefix = f"{path}__" if path else ""
-        deferred += [prefix + name for name in BOOKKEEPING_FIELDS if name in columns]
-    if related:
-        queryset = queryset.select_related(*related)
-    return queryset.defer(*deferred)
+        deferred += bookkeeping(model, prefix=f"{path}__")
+    return queryset.select_related(*related).defer(*deferred) if related else queryset
+
+
+def summaries(queryset, *related):
+    """Records to nest in others as summaries, with the `related` ones they show selected in the
+    same query, all read without their bookkeeping columns."""
+    return with_summaries(queryset.defer(*bookkeeping(queryset.model)), *related)
 
 
 # --- Conditional requests ---------------------------------------------------------------------
