@@ -227,6 +227,12 @@ class TranslatedSerializer(serializers.ModelSerializer):
         return data
 
 
+class LanguageVersionListSerializer(serializers.ListSerializer):
+    def get_attribute(self, record):
+        # Called as it is: DRF would first inspect the method's signature, for every record.
+        return record.language_versions()
+
+
 class LanguageVersionSerializer(serializers.Serializer):
     code = serializers.ChoiceField(choices=LANGUAGES, help_text=_("The language."))
     is_official = serializers.BooleanField(
@@ -239,6 +245,9 @@ class LanguageVersionSerializer(serializers.Serializer):
     is_stale = serializers.BooleanField(
         help_text=_("The English text changed after this translation was last edited.")
     )
+
+    class Meta:
+        list_serializer_class = LanguageVersionListSerializer
 
 
 class RecordSerializer(TranslatedSerializer):
