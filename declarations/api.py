@@ -217,7 +217,8 @@ class CommitmentSerializer(RecordSerializer):
         source="paragraph.anchor", read_only=True, allow_null=True
     )
     topic = topic_slugs(allow_null=True, required=False)
-    updates = UpdateSummarySerializer(many=True, read_only=True)
+    # The visible updates, as the commitments' queryset prefetches them.
+    updates = UpdateSummarySerializer(many=True, read_only=True, source="listed_updates")
 
     class Meta:
         model = Commitment
@@ -333,7 +334,10 @@ class CommitmentViewSet(RecordViewSet):
         commitments = with_summaries(
             visible(Commitment.objects.all(), self.request), "declaration", "paragraph", "topic"
         )
-        return commitments.prefetch_related(Prefetch("updates", queryset=updates))
+        # A list, not a manager and a queryset for each of the thousands a CSV export has.
+        return commitments.prefetch_related(
+            Prefetch("updates", queryset=updates, to_attr="listed_updates")
+        )
 
 
 class CommitmentUpdateViewSet(RecordViewSet):

@@ -530,6 +530,8 @@ class RecordViewSet(ModelViewSet):
         check_serializer_publication(user=self.request.user, serializer=serializer)
         with transaction.atomic():
             serializer.save()
+        # The new record is answered as a read of it shows it, with the same prefetches.
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     def perform_update(self, serializer):
         check_serializer_publication(user=self.request.user, serializer=serializer)
