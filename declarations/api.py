@@ -16,6 +16,7 @@ from declarations.models import (
     Commitment,
     CommitmentUpdate,
     Declaration,
+    DeclarationSource,
     DeclarationTitle,
     Paragraph,
     Topic,
@@ -30,7 +31,9 @@ from trilateral.api import (
     RecordViewSet,
     RelatedSlugField,
     TranslatedSerializer,
+    summaries,
     visible,
+    with_summaries,
 )
 
 
@@ -42,11 +45,32 @@ def declaration_slug():
     return RelatedSlugField(slug_field="slug", queryset=Declaration.objects.all())
 
 
+def on_declaration_page(fragment):
+    """The address of a part of a declaration, shown on the declaration's page."""
+    return PageURLField(
+        "declarations:declaration_detail", lookup_field="declaration.slug", fragment=fragment
+    )
+
+
 def visible_topics(request):
-    return Prefetch("topics", queryset=visible(Topic.objects.all(), request))
+    return Prefetch("topics", queryset=summaries(visible(Topic.objects.all(), request)))
 
 
 # --- Summaries nested in a declaration or a commitment (read-only) -------------------------------
+
+
+class ListedTopicSlugs(serializers.ManyRelatedField):
+    """The slugs of a paragraph's visible topics, from the list the declaration's queryset
+    prefetches as `listed_topics`: a manager and a queryset for each of hundreds of paragraphs
+    would cost more than the rest of their summaries. The schema reads the type of the model's
+    `topics`."""
+
+    def __init__(self, **kwargs):
+        child = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+        super().__init__(child_relation=child, read_only=True, **kwargs)
+
+    def get_attribute(self, paragraph):
+        return paragraph.listed_topics
 
 
 class TitleSummarySerializer(TranslatedSerializer):
@@ -60,8 +84,8 @@ class TitleSummarySerializer(TranslatedSerializer):
 
 class ParagraphSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:paragraph-detail")
-    html_url = PageURLField()
-    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    html_url = on_declaration_page("#{record.anchor}")
+    topics = ListedTopicSlugs()
 
     class Meta:
         model = Paragraph
@@ -70,7 +94,7 @@ class ParagraphSummarySerializer(TranslatedSerializer):
 
 class CommitmentSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:commitment-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = on_declaration_page("#commitment-{record.slug}")
     topic = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     paragraph_anchor = serializers.CharField(source="paragraph.anchor", allow_null=True)
 
@@ -93,7 +117,7 @@ class UpdateSummarySerializer(TranslatedSerializer):
 
 class TopicSerializer(RecordSerializer):
     url = LinkField(view_name="api:topic-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = PageURLField("declarations:topic_detail")
 
     class Meta:
         model = Topic
@@ -110,7 +134,7 @@ class TopicSerializer(RecordSerializer):
 
 class DeclarationSerializer(RecordSerializer):
     url = LinkField(view_name="api:declaration-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = PageURLField("declarations:declaration_detail")
     meeting = RelatedSlugField(slug_field="slug", queryset=Meeting.objects.all())
     topics = topic_slugs(many=True, required=False)
     titles = TitleSummarySerializer(many=True, read_only=True)
@@ -142,7 +166,7 @@ class DeclarationSerializer(RecordSerializer):
 
 class ParagraphSerializer(RecordSerializer):
     url = LinkField(view_name="api:paragraph-detail")
-    html_url = PageURLField()
+    html_url = on_declaration_page("#{record.anchor}")
     declaration = declaration_slug()
     topics = topic_slugs(many=True, required=False)
 
@@ -184,7 +208,7 @@ class DeclarationTitleSerializer(RecordSerializer):
 
 class CommitmentSerializer(RecordSerializer):
     url = LinkField(view_name="api:commitment-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = on_declaration_page("#commitment-{record.slug}")
     declaration = declaration_slug()
     paragraph = serializers.PrimaryKeyRelatedField(
         queryset=Paragraph.objects.all(), allow_null=True, required=False
@@ -193,7 +217,8 @@ class CommitmentSerializer(RecordSerializer):
         source="paragraph.anchor", read_only=True, allow_null=True
     )
     topic = topic_slugs(allow_null=True, required=False)
-    updates = UpdateSummarySerializer(many=True, read_only=True)
+    # The visible updates, as the commitments' queryset prefetches them.
+    updates = UpdateSummarySerializer(many=True, read_only=True, source="listed_updates")
 
     class Meta:
         model = Commitment
@@ -252,18 +277,24 @@ class DeclarationViewSet(RecordViewSet):
     ordering_fields = ["adopted_on", "title", "updated_at"]
 
     def get_queryset(self):
-        paragraphs = Paragraph.objects.prefetch_related(visible_topics(self.request))
-        commitments = Commitment.objects.select_related("paragraph", "topic")
-        return (
-            visible(Declaration.objects.all(), self.request)
-            .with_related()
-            .prefetch_related(
-                visible_topics(self.request),
-                Prefetch("titles", queryset=DeclarationTitle.objects.select_related("party")),
-                Prefetch("paragraphs", queryset=paragraphs),
-                Prefetch("commitments", queryset=commitments),
-                "sources",
+        paragraphs = summaries(Paragraph.objects.all()).prefetch_related(
+            Prefetch(
+                "topics",
+                queryset=summaries(visible(Topic.objects.all(), self.request)),
+                # A list, not a manager and queryset for each of the hundreds of paragraphs.
+                to_attr="listed_topics",
             )
+        )
+        declarations = with_summaries(visible(Declaration.objects.all(), self.request), "meeting")
+        return declarations.prefetch_related(
+            visible_topics(self.request),
+            Prefetch("titles", queryset=summaries(DeclarationTitle.objects.all(), "party")),
+            Prefetch("paragraphs", queryset=paragraphs),
+            Prefetch(
+                "commitments",
+                queryset=summaries(Commitment.objects.all(), "paragraph", "topic"),
+            ),
+            Prefetch("sources", queryset=summaries(DeclarationSource.objects.all())),
         )
 
 
@@ -275,11 +306,9 @@ class ParagraphViewSet(RecordViewSet):
     ordering_fields = ["number", "updated_at"]
 
     def get_queryset(self):
-        return (
-            visible(Paragraph.objects.all(), self.request)
-            .select_related("declaration")
-            .prefetch_related(visible_topics(self.request))
-        )
+        return with_summaries(
+            visible(Paragraph.objects.all(), self.request), "declaration"
+        ).prefetch_related(visible_topics(self.request))
 
 
 class DeclarationTitleViewSet(RecordViewSet):
@@ -290,8 +319,8 @@ class DeclarationTitleViewSet(RecordViewSet):
     ordering_fields = ["language", "updated_at"]
 
     def get_queryset(self):
-        return visible(DeclarationTitle.objects.all(), self.request).select_related(
-            "declaration", "party"
+        return with_summaries(
+            visible(DeclarationTitle.objects.all(), self.request), "declaration", "party"
         )
 
 
@@ -301,11 +330,13 @@ class CommitmentViewSet(RecordViewSet):
     ordering_fields = ["order", "status", "updated_at"]
 
     def get_queryset(self):
-        updates = visible(CommitmentUpdate.objects.all(), self.request).select_related("meeting")
-        return (
-            visible(Commitment.objects.all(), self.request)
-            .with_related()
-            .prefetch_related(Prefetch("updates", queryset=updates))
+        updates = summaries(visible(CommitmentUpdate.objects.all(), self.request), "meeting")
+        commitments = with_summaries(
+            visible(Commitment.objects.all(), self.request), "declaration", "paragraph", "topic"
+        )
+        # A list, not a manager and a queryset for each of the thousands a CSV export has.
+        return commitments.prefetch_related(
+            Prefetch("updates", queryset=updates, to_attr="listed_updates")
         )
 
 
@@ -317,8 +348,8 @@ class CommitmentUpdateViewSet(RecordViewSet):
     ordering_fields = ["reported_on", "updated_at"]
 
     def get_queryset(self):
-        return visible(CommitmentUpdate.objects.all(), self.request).select_related(
-            "commitment", "meeting"
+        return with_summaries(
+            visible(CommitmentUpdate.objects.all(), self.request), "commitment", "meeting"
         )
 
 

@@ -22,6 +22,7 @@ from meetings.models import (
     Country,
     Meeting,
     MeetingSeries,
+    MeetingSource,
     Organization,
     Participant,
     Person,
@@ -38,7 +39,9 @@ from trilateral.api import (
     RecordViewSet,
     RelatedSlugField,
     TranslatedSerializer,
+    summaries,
     visible,
+    with_summaries,
 )
 
 PUBLICATION_FIELDS = ["publication_status", "published_at"]
@@ -70,7 +73,7 @@ class OrganizationSummarySerializer(TranslatedSerializer):
 
 class MeetingSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:meeting-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = PageURLField("meetings:meeting_detail")
 
     class Meta:
         model = Meeting
@@ -111,7 +114,7 @@ class ParticipationSerializer(TranslatedSerializer):
 
 class DeclarationSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:declaration-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = PageURLField("declarations:declaration_detail")
 
     class Meta:
         model = Declaration
@@ -155,7 +158,7 @@ class SeriesNameSerializer(TranslatedSerializer):
 
 class CountrySerializer(RecordSerializer):
     url = LinkField(view_name="api:country-detail", lookup_field="code")
-    html_url = PageURLField()
+    html_url = PageURLField("meetings:country_detail", lookup_field="code")
 
     class Meta:
         model = Country
@@ -185,7 +188,7 @@ class OrganizationSerializer(RecordSerializer):
 
 class PersonSerializer(RecordSerializer):
     url = LinkField(view_name="api:person-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = PageURLField("meetings:person_detail")
     names = PersonNameSerializer(many=True, read_only=True)
     participations = ParticipationSerializer(many=True, read_only=True)
 
@@ -246,7 +249,7 @@ PersonListSerializer = list_serializer(
 
 class SeriesSerializer(RecordSerializer):
     url = LinkField(view_name="api:series-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = PageURLField("home", lookup_field=None)
     members = country_code(many=True)
     names = SeriesNameSerializer(many=True, read_only=True)
     meetings = MeetingSummarySerializer(many=True, read_only=True)
@@ -283,7 +286,7 @@ SeriesListSerializer = list_serializer(
 
 class MeetingSerializer(RecordSerializer):
     url = LinkField(view_name="api:meeting-detail", lookup_field="slug")
-    html_url = PageURLField()
+    html_url = PageURLField("meetings:meeting_detail")
     series = RelatedSlugField(slug_field="slug", queryset=MeetingSeries.objects.all())
     edition_label = serializers.CharField(read_only=True)
     host_country = country_code(allow_null=True, required=False)
@@ -368,7 +371,7 @@ class OrganizationViewSet(RecordViewSet):
     ordering_fields = ["name", "abbreviation", "updated_at"]
 
     def get_queryset(self):
-        return visible(Organization.objects.all(), self.request).select_related("country")
+        return with_summaries(visible(Organization.objects.all(), self.request), "country")
 
 
 class PersonViewSet(RecordViewSet):
@@ -380,11 +383,13 @@ class PersonViewSet(RecordViewSet):
         return PersonListSerializer if self.action == "list" else PersonSerializer
 
     def get_queryset(self):
-        people = visible(Person.objects.all(), self.request).prefetch_related("names")
+        people = visible(Person.objects.all(), self.request).prefetch_related(
+            Prefetch("names", queryset=summaries(PersonName.objects.all()))
+        )
         if self.action == "list":
             return people
-        participations = visible(Participant.objects.all(), self.request).select_related(
-            "meeting", "country"
+        participations = summaries(
+            visible(Participant.objects.all(), self.request), "meeting", "country"
         )
         return people.prefetch_related(Prefetch("participations", queryset=participations))
 
@@ -399,11 +404,11 @@ class SeriesViewSet(RecordViewSet):
 
     def get_queryset(self):
         series = visible(MeetingSeries.objects.all(), self.request).prefetch_related(
-            "members", Prefetch("names", queryset=SeriesName.objects.select_related("party"))
+            "members", Prefetch("names", queryset=summaries(SeriesName.objects.all(), "party"))
         )
         if self.action == "list":
             return series
-        meetings = visible(Meeting.objects.all(), self.request)
+        meetings = summaries(visible(Meeting.objects.all(), self.request))
         return series.prefetch_related(Prefetch("meetings", queryset=meetings))
 
 
@@ -413,20 +418,22 @@ class MeetingViewSet(RecordViewSet):
     ordering_fields = ["year", "edition", "start_date", "title", "updated_at"]
 
     def get_queryset(self):
-        return (
-            visible(Meeting.objects.all(), self.request)
-            .with_related()
-            .prefetch_related(
-                Prefetch(
-                    "participants",
-                    queryset=Participant.objects.select_related(
-                        "person", "country", "organization"
-                    ),
-                ),
-                Prefetch("remarks", queryset=Remark.objects.select_related("speaker__person")),
-                Prefetch("declarations", queryset=visible(Declaration.objects.all(), self.request)),
-                "sources",
-            )
+        return with_summaries(
+            visible(Meeting.objects.all(), self.request), "series", "host_country"
+        ).prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=summaries(Participant.objects.all(), "person", "country", "organization"),
+            ),
+            Prefetch(
+                "remarks",
+                queryset=summaries(Remark.objects.all(), "speaker", "speaker__person"),
+            ),
+            Prefetch(
+                "declarations",
+                queryset=summaries(visible(Declaration.objects.all(), self.request)),
+            ),
+            Prefetch("sources", queryset=summaries(MeetingSource.objects.all())),
         )
 
 
@@ -438,7 +445,10 @@ class ParticipantViewSet(RecordViewSet):
     ordering_fields = ["order", "role_title", "updated_at"]
 
     def get_queryset(self):
-        return visible(Participant.objects.all(), self.request).with_related()
+        return with_summaries(
+            visible(Participant.objects.all(), self.request),
+            *("person", "country", "organization", "meeting"),
+        )
 
 
 routes = [

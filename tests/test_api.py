@@ -9,7 +9,7 @@ import re
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from declarations import api as declarations_api
@@ -33,6 +33,49 @@ def error(response):
     """The first error of a standardized error body, after checking it is JSON."""
     assert response["Content-Type"] == "application/json", response.content
     return response.json()["errors"][0]
+
+
+# --- Links --------------------------------------------------------------------------------------
+
+
+def linked_records(data):
+    """Every record a response shows, nested ones included: each has its `url`."""
+    if isinstance(data, list):
+        for item in data:
+            yield from linked_records(item)
+    elif isinstance(data, dict):
+        if "url" in data:
+            yield data
+        for value in data.values():
+            yield from linked_records(value)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_every_link_leads_to_the_record_and_its_page(first_meeting, api_client, language):
+    viewsets = {
+        prefix: viewset
+        for prefix, viewset, _name in (*meetings_api.routes, *declarations_api.routes)
+    }
+    shown = []
+    for prefix in viewsets:
+        response = api_client.get(f"/api/v1/{prefix}/", {"lang": language, "page_size": 100})
+        shown += linked_records(response.json()["results"])
+    with_pages = {record["url"].split("/")[5] for record in shown if "html_url" in record}
+    assert with_pages == {
+        *("series", "meetings", "people", "countries"),
+        *("declarations", "paragraphs", "topics", "commitments"),
+    }
+    for record in shown:
+        prefix, lookup = record["url"].removeprefix("http://testserver/api/v1/").split("/")[:2]
+        viewset = viewsets[prefix]
+        assert record["url"] == f"http://testserver/api/v1/{prefix}/{lookup}/"
+        assert api_client.get(record["url"]).json()["url"] == record["url"]
+        if "html_url" in record:
+            model = viewset.serializer_class.Meta.model
+            instance = model.objects.get(**{viewset.lookup_field: lookup})
+            with translation.override(language):
+                page = instance.get_absolute_url()
+            assert record["html_url"] == f"http://testserver{page}", record
 
 
 # --- Conditional requests -----------------------------------------------------------------------

@@ -233,6 +233,7 @@ def test_staff_create_change_and_delete(staff_api_client, resource):
     assert response.status_code == 201, response.json()
     url = response.json()["url"]
     assert response["Location"] == url
+    assert staff_api_client.get(url).json() == response.json()
 
     response = staff_api_client.patch(url, resource.change, format="json")
     assert response.status_code == 200, response.json()

@@ -9,6 +9,7 @@ stale `If-Match` means) is added in one place: its `perform_create`, `perform_up
 
 import hashlib
 import itertools
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,6 +21,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import set_response_etag
+from django.utils.encoding import iri_to_uri
 from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -29,6 +31,7 @@ from drf_standardized_errors.handler import ExceptionHandler as StandardizedExce
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import exceptions, renderers, serializers
 from rest_framework.exceptions import ErrorDetail
+from rest_framework.fields import get_attribute
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
@@ -71,6 +74,41 @@ def visible(queryset, request):
     return queryset if request.user.is_staff else queryset.published()
 
 
+# The columns that keep a record's history and the state of its translations. No summary of a
+# record shows them, and they cost the most to read: their dates and JSON are converted row by
+# row.
+BOOKKEEPING_FIELDS = (
+    "created_at",
+    "updated_at",
+    "version",
+    "official_languages",
+    "translation_versions",
+)
+
+
+def bookkeeping(model, prefix=""):
+    columns = {field.name for field in model._meta.concrete_fields}
+    return [f"{prefix}{name}" for name in BOOKKEEPING_FIELDS if name in columns]
+
+
+def with_summaries(queryset, *related):
+    """The records with the `related` ones they show a summary of (a slug, a name) selected in
+    the same query, those read without their bookkeeping columns."""
+    deferred = []
+    for path in related:
+        model = queryset.model
+        for name in path.split("__"):
+            model = model._meta.get_field(name).related_model
+        deferred += bookkeeping(model, prefix=f"{path}__")
+    return queryset.select_related(*related).defer(*deferred) if related else queryset
+
+
+def summaries(queryset, *related):
+    """Records to nest in others as summaries, with the `related` ones they show selected in the
+    same query, all read without their bookkeeping columns."""
+    return with_summaries(queryset.defer(*bookkeeping(queryset.model)), *related)
+
+
 # --- Conditional requests ---------------------------------------------------------------------
 
 
@@ -111,30 +149,68 @@ class RelatedSlugField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-def plain_reverse(viewname, args=None, kwargs=None, request=None, format=None, **extra):
-    """An absolute link without the `?format=` of the request that produced it: a row of a CSV
-    export links to the record itself, which is JSON."""
-    url = reverse(viewname, args=args, kwargs=kwargs, **extra)
-    return request.build_absolute_uri(url) if request else url
+# A slug, code or id made only of these comes out of reverse() and build_absolute_uri() as it
+# went in, so it can take the place of another in an address already reversed.
+PLAIN_LOOKUP = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def absolute_url(request, view_name, lookup):
+    """`request.build_absolute_uri(reverse(view_name, args=[lookup]))`, reversing each view
+    once per request rather than once per link: a page of meetings links to hundreds of
+    records, and reverse() costs more than all else a link takes.
+
+    The first lookup that occurs only once in its address shows where any other goes: the
+    rest of the address is the view's, the same for every record of the request (whose host
+    and language are settled before anything is serialized). A lookup that reverse() would
+    quote is reversed as it is."""
+    lookup = str(lookup)
+    if not PLAIN_LOOKUP.fullmatch(lookup):
+        return request.build_absolute_uri(reverse(view_name, args=[lookup]))
+    try:
+        templates = request.url_templates
+    except AttributeError:
+        templates = request.url_templates = {}
+    if view_name in templates:
+        start, end = templates[view_name]
+        return f"{start}{lookup}{end}"
+    path = reverse(view_name, args=[lookup])
+    if path.count(lookup) == 1:
+        start, end = path.split(lookup)
+        templates[view_name] = (request.build_absolute_uri(start), end)
+    return request.build_absolute_uri(path)
 
 
 class LinkField(serializers.HyperlinkedIdentityField):
-    """The `url` of a record in the API."""
+    """The `url` of a record in the API: absolute, and without the `?format=` of the request
+    that produced it, since a row of a CSV export links to the record itself, which is JSON."""
 
-    def __init__(self, view_name, **kwargs):
-        super().__init__(view_name=view_name, **kwargs)
-        self.reverse = plain_reverse
+    def get_url(self, obj, view_name, request, format):
+        # As in DRF: a record not yet saved has no address.
+        if obj.pk in (None, ""):
+            return None
+        return absolute_url(request, view_name, getattr(obj, self.lookup_field))
 
 
 @extend_schema_field(OpenApiTypes.URI)
 class PageURLField(serializers.Field):
-    """The absolute address of the record's public page."""
+    """The absolute address of the record's public page, as its `get_absolute_url()` gives it:
+    the page `view_name` shows for the record's `lookup_field`, or for none (a page of its
+    own, like the home page). A record shown on another's page names that record's lookup by
+    a dotted path, and the `fragment` of the page, formatted with the `record`, that shows it.
+    """
 
-    def __init__(self, **kwargs):
+    def __init__(self, view_name, lookup_field="slug", fragment="", **kwargs):
+        self.view_name, self.fragment = view_name, fragment
+        self.lookup_attrs = lookup_field.split(".") if lookup_field else None
         super().__init__(source="*", read_only=True, **kwargs)
 
-    def to_representation(self, instance):
-        return self.context["request"].build_absolute_uri(instance.get_absolute_url())
+    def to_representation(self, record):
+        request = self.context["request"]
+        if self.lookup_attrs is None:
+            url = request.build_absolute_uri(reverse(self.view_name))
+        else:
+            url = absolute_url(request, self.view_name, get_attribute(record, self.lookup_attrs))
+        return url + iri_to_uri(self.fragment.format(record=record))
 
 
 class TranslatedSerializer(serializers.ModelSerializer):
@@ -143,10 +219,18 @@ class TranslatedSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
+        # Asked once per record, not once per field: looking up the language is not free.
+        language = current_language()
         for name in getattr(instance, "translated_fields", ()):
             if name in data:
-                data[name] = instance.localized(name)
+                data[name] = instance.translated(name, language)[0]
         return data
+
+
+class LanguageVersionListSerializer(serializers.ListSerializer):
+    def get_attribute(self, record):
+        # Called as it is: DRF would first inspect the method's signature, for every record.
+        return record.language_versions()
 
 
 class LanguageVersionSerializer(serializers.Serializer):
@@ -161,6 +245,9 @@ class LanguageVersionSerializer(serializers.Serializer):
     is_stale = serializers.BooleanField(
         help_text=_("The English text changed after this translation was last edited.")
     )
+
+    class Meta:
+        list_serializer_class = LanguageVersionListSerializer
 
 
 class RecordSerializer(TranslatedSerializer):
@@ -421,8 +508,9 @@ class RecordViewSet(ModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         self.perform_update(serializer)
-        # Children prefetched before the change may have changed with it.
-        instance._prefetched_objects_cache = {}
+        # Children prefetched before the change may have changed with it: the record is read
+        # again, with the prefetches a read of it has.
+        serializer.instance = self.get_queryset().get(pk=instance.pk)
         data = serializer.data
         return Response(data, headers=self.validator_headers(serializer.instance, data))
 
@@ -445,6 +533,8 @@ class RecordViewSet(ModelViewSet):
         check_serializer_publication(user=self.request.user, serializer=serializer)
         with transaction.atomic():
             serializer.save()
+        # The new record is answered as a read of it shows it, with the same prefetches.
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     def perform_update(self, serializer):
         check_serializer_publication(user=self.request.user, serializer=serializer)

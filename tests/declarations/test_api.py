@@ -60,6 +60,18 @@ def test_paragraphs_carry_their_permalinks_and_topics(first_meeting, api_client)
     assert [(p["declaration"], p["anchor"]) for p in on_semiconductors] == [(DECLARATION, "p1")]
 
 
+def test_a_changed_declaration_comes_back_whole(first_meeting, staff_api_client):
+    path = f"/api/v1/declarations/{DECLARATION}/"
+    response = staff_api_client.patch(path, {"summary": "Changed."}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json() == staff_api_client.get(path).json()
+    assert set(response.json()["paragraphs"][0]["topics"]) == {
+        "semiconductors",
+        "batteries",
+        "supply-chains",
+    }
+
+
 def test_commitments_with_their_paragraph_topic_and_status(first_meeting, api_client):
     summary = get(api_client, f"declarations/{DECLARATION}/")["commitments"]
     assert len(summary) == 14
