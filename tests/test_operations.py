@@ -138,3 +138,35 @@ def test_readyz_reports_a_cache_outage_as_degraded_not_down(client, settings):
     assert response.json()["status"] == "degraded"
     assert response.json()["checks"]["cache"].startswith("unavailable")
     assert response.json()["checks"]["database"] == "ok"
+
+
+def wsgi_request(method, path):
+    """The app as the production server calls it: status, headers and every byte of the body."""
+    from wsgiref.util import setup_testing_defaults
+
+    from django.core.wsgi import get_wsgi_application
+
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "HTTP_HOST": "testserver"}
+    setup_testing_defaults(environ)
+    started = {}
+
+    def start_response(status, headers, exc_info=None):
+        started.update(status=status, headers=dict(headers))
+
+    chunks = get_wsgi_application()(environ, start_response)
+    try:
+        body = b"".join(chunks)
+    finally:
+        chunks.close()
+    return started["status"], started["headers"], body
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["/en/", "/robots.txt", "/api/v1/meetings/"])
+def test_head_gets_the_headers_of_get_and_no_body(path):
+    get_status, get_headers, get_body = wsgi_request("GET", path)
+    status, headers, body = wsgi_request("HEAD", path)
+    assert get_body
+    assert (status, body) == (get_status, b"")
+    assert headers["Content-Length"] == get_headers["Content-Length"] == str(len(get_body))
+    assert headers["Content-Type"] == get_headers["Content-Type"]

@@ -39,6 +39,24 @@ class JsonLogFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class HeadMiddleware:
+    """Answers HEAD with the headers GET would get, Content-Length included, and no body.
+    Django's WSGI handler sends the body; gunicorn, which must drop it, logs a warning for every
+    such request, and uptime checkers send one a minute."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if response.streaming:
+                response.streaming_content = []
+            else:
+                response.content = b""
+        return response
+
+
 class RequestIdMiddleware:
     """Gives each request an id (kept from a load balancer's header when it sends a sane one),
     returns it in the response, and logs one structured line per request."""

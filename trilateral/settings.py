@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it empties a HEAD response once every other layer has seen the full one.
+    "trilateral.middleware.HeadMiddleware",
     "trilateral.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before LocaleMiddleware, so its redirects to a language carry the headers too.
