@@ -1,11 +1,13 @@
 """Meeting series, their meetings, and the people, offices and countries that take part."""
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from trilateral.models import (
@@ -38,10 +40,17 @@ ORDINALS = [
 
 def edition_ordinal(number):
     """'First', 'Second', … for the first ten editions, then '11th', '12th', …"""
-    from django.contrib.humanize.templatetags.humanize import ordinal
-
     if 1 <= number <= len(ORDINALS):
         return ORDINALS[number - 1]
+    return numbered_ordinal(number, get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def numbered_ordinal(number, language):
+    """'11th' in the active `language`: humanize looks up ten catalog entries for each one, and a
+    list of meetings asks for twenty."""
+    from django.contrib.humanize.templatetags.humanize import ordinal
+
     return ordinal(number)
 
 

@@ -215,3 +215,19 @@ class TestPublication:
         assert MeetingFactory(edition=1).edition_label == "First"
         assert MeetingFactory(edition=2).edition_label == "Second"
         assert MeetingFactory(edition=21).edition_label == "21st"
+
+
+def test_edition_ordinals_are_in_the_active_language_each_time():
+    from django.utils import translation
+
+    from meetings.models import edition_ordinal
+
+    found = {}
+    for language in ("en", "ko", "ja", "en", "ko"):
+        with translation.override(language):
+            found.setdefault(language, set()).add((str(edition_ordinal(3)), edition_ordinal(22)))
+    assert found == {
+        "en": {("Third", "22nd")},
+        "ko": {("제3차", "22번째")},
+        "ja": {("第3回", "22番目")},
+    }
