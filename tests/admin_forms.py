@@ -46,8 +46,9 @@ def _form_values(form):
                 }
             )
         else:
-            initial = form.get_initial_for_field(bound.field, bound.name)
-            data.update(_field_values(bound.html_initial_name, initial, bound.field.widget))
+            # The same value as the field's own (BoundField.initial is computed once): asking
+            # the callable again could fall in the next second and make the row look changed.
+            data.update(_field_values(bound.html_initial_name, bound.initial, bound.field.widget))
     return data
 
 
