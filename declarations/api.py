@@ -45,13 +45,6 @@ def declaration_slug():
     return RelatedSlugField(slug_field="slug", queryset=Declaration.objects.all())
 
 
-def on_declaration_page(fragment):
-    """The address of a part of a declaration, shown on the declaration's page."""
-    return PageURLField(
-        "declarations:declaration_detail", lookup_field="declaration.slug", fragment=fragment
-    )
-
-
 def visible_topics(request):
     return Prefetch("topics", queryset=summaries(visible(Topic.objects.all(), request)))
 
@@ -84,7 +77,7 @@ class TitleSummarySerializer(TranslatedSerializer):
 
 class ParagraphSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:paragraph-detail")
-    html_url = on_declaration_page("#{record.anchor}")
+    html_url = PageURLField()
     topics = ListedTopicSlugs()
 
     class Meta:
@@ -94,7 +87,7 @@ class ParagraphSummarySerializer(TranslatedSerializer):
 
 class CommitmentSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:commitment-detail", lookup_field="slug")
-    html_url = on_declaration_page("#commitment-{record.slug}")
+    html_url = PageURLField()
     topic = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     paragraph_anchor = serializers.CharField(source="paragraph.anchor", allow_null=True)
 
@@ -117,7 +110,7 @@ class UpdateSummarySerializer(TranslatedSerializer):
 
 class TopicSerializer(RecordSerializer):
     url = LinkField(view_name="api:topic-detail", lookup_field="slug")
-    html_url = PageURLField("declarations:topic_detail")
+    html_url = PageURLField()
 
     class Meta:
         model = Topic
@@ -134,7 +127,7 @@ class TopicSerializer(RecordSerializer):
 
 class DeclarationSerializer(RecordSerializer):
     url = LinkField(view_name="api:declaration-detail", lookup_field="slug")
-    html_url = PageURLField("declarations:declaration_detail")
+    html_url = PageURLField()
     meeting = RelatedSlugField(slug_field="slug", queryset=Meeting.objects.all())
     topics = topic_slugs(many=True, required=False)
     titles = TitleSummarySerializer(many=True, read_only=True)
@@ -166,7 +159,7 @@ class DeclarationSerializer(RecordSerializer):
 
 class ParagraphSerializer(RecordSerializer):
     url = LinkField(view_name="api:paragraph-detail")
-    html_url = on_declaration_page("#{record.anchor}")
+    html_url = PageURLField()
     declaration = declaration_slug()
     topics = topic_slugs(many=True, required=False)
 
@@ -208,7 +201,7 @@ class DeclarationTitleSerializer(RecordSerializer):
 
 class CommitmentSerializer(RecordSerializer):
     url = LinkField(view_name="api:commitment-detail", lookup_field="slug")
-    html_url = on_declaration_page("#commitment-{record.slug}")
+    html_url = PageURLField()
     declaration = declaration_slug()
     paragraph = serializers.PrimaryKeyRelatedField(
         queryset=Paragraph.objects.all(), allow_null=True, required=False

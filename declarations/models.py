@@ -3,11 +3,11 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from meetings.models import Country, Meeting
+from trilateral.links import record_path
 from trilateral.models import (
     EditedModel,
     Language,
@@ -62,7 +62,7 @@ class Topic(TranslatedModel, PublishableModel):
         return natural_key_values(self)
 
     def get_absolute_url(self):
-        return reverse("declarations:topic_detail", args=[self.slug])
+        return record_path("declarations:topic_detail", self.slug)
 
 
 class DeclarationKind(models.TextChoices):
@@ -152,7 +152,7 @@ class Declaration(TranslatedModel, PublishableModel):
     natural_key.dependencies = ["meetings.meeting", "declarations.topic"]
 
     def get_absolute_url(self):
-        return reverse("declarations:declaration_detail", args=[self.slug])
+        return record_path("declarations:declaration_detail", self.slug)
 
     @classmethod
     def published_q(cls, prefix=""):

@@ -73,7 +73,7 @@ class OrganizationSummarySerializer(TranslatedSerializer):
 
 class MeetingSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:meeting-detail", lookup_field="slug")
-    html_url = PageURLField("meetings:meeting_detail")
+    html_url = PageURLField()
 
     class Meta:
         model = Meeting
@@ -114,7 +114,7 @@ class ParticipationSerializer(TranslatedSerializer):
 
 class DeclarationSummarySerializer(TranslatedSerializer):
     url = LinkField(view_name="api:declaration-detail", lookup_field="slug")
-    html_url = PageURLField("declarations:declaration_detail")
+    html_url = PageURLField()
 
     class Meta:
         model = Declaration
@@ -158,7 +158,7 @@ class SeriesNameSerializer(TranslatedSerializer):
 
 class CountrySerializer(RecordSerializer):
     url = LinkField(view_name="api:country-detail", lookup_field="code")
-    html_url = PageURLField("meetings:country_detail", lookup_field="code")
+    html_url = PageURLField()
 
     class Meta:
         model = Country
@@ -188,7 +188,7 @@ class OrganizationSerializer(RecordSerializer):
 
 class PersonSerializer(RecordSerializer):
     url = LinkField(view_name="api:person-detail", lookup_field="slug")
-    html_url = PageURLField("meetings:person_detail")
+    html_url = PageURLField()
     names = PersonNameSerializer(many=True, read_only=True)
     participations = ParticipationSerializer(many=True, read_only=True)
 
@@ -249,7 +249,7 @@ PersonListSerializer = list_serializer(
 
 class SeriesSerializer(RecordSerializer):
     url = LinkField(view_name="api:series-detail", lookup_field="slug")
-    html_url = PageURLField("home", lookup_field=None)
+    html_url = PageURLField()
     members = country_code(many=True)
     names = SeriesNameSerializer(many=True, read_only=True)
     meetings = MeetingSummarySerializer(many=True, read_only=True)
@@ -286,7 +286,7 @@ SeriesListSerializer = list_serializer(
 
 class MeetingSerializer(RecordSerializer):
     url = LinkField(view_name="api:meeting-detail", lookup_field="slug")
-    html_url = PageURLField("meetings:meeting_detail")
+    html_url = PageURLField()
     series = RelatedSlugField(slug_field="slug", queryset=MeetingSeries.objects.all())
     edition_label = serializers.CharField(read_only=True)
     host_country = country_code(allow_null=True, required=False)

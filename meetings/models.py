@@ -10,6 +10,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from trilateral.links import record_path
 from trilateral.models import (
     EditedModel,
     Language,
@@ -112,7 +113,7 @@ class Country(TranslatedModel):
         return natural_key_values(self)
 
     def get_absolute_url(self):
-        return reverse("meetings:country_detail", args=[self.code])
+        return record_path("meetings:country_detail", self.code)
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -215,7 +216,7 @@ class Person(TranslatedModel):
         return natural_key_values(self)
 
     def get_absolute_url(self):
-        return reverse("meetings:person_detail", args=[self.slug])
+        return record_path("meetings:person_detail", self.slug)
 
 
 class PersonNameQuerySet(models.QuerySet):
@@ -528,7 +529,7 @@ class Meeting(TranslatedModel, PublishableModel):
     natural_key.dependencies = ["meetings.meetingseries", "meetings.country"]
 
     def get_absolute_url(self):
-        return reverse("meetings:meeting_detail", args=[self.slug])
+        return record_path("meetings:meeting_detail", self.slug)
 
     @classmethod
     def published_q(cls, prefix=""):

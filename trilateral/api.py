@@ -9,7 +9,6 @@ stale `If-Match` means) is added in one place: its `perform_create`, `perform_up
 
 import hashlib
 import itertools
-import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,7 +17,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponse, StreamingHttpResponse
-from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import set_response_etag
 from django.utils.encoding import iri_to_uri
@@ -31,7 +29,6 @@ from drf_standardized_errors.handler import ExceptionHandler as StandardizedExce
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import exceptions, renderers, serializers
 from rest_framework.exceptions import ErrorDetail
-from rest_framework.fields import get_attribute
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
@@ -43,6 +40,7 @@ from rest_framework.viewsets import ModelViewSet
 from trilateral.api_policies import CSVRenderer
 from trilateral.cache import CACHE_SECONDS, cache_key, current_generation, is_anonymous_read
 from trilateral.filters import SLUG_OR_CODE
+from trilateral.links import record_path
 from trilateral.middleware import (
     RETRY_AFTER,
     is_database_unreachable,
@@ -149,35 +147,14 @@ class RelatedSlugField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-# A slug, code or id made only of these comes out of reverse() and build_absolute_uri() as it
-# went in, so it can take the place of another in an address already reversed.
-PLAIN_LOOKUP = re.compile(r"[-a-zA-Z0-9_]+")
-
-
-def absolute_url(request, view_name, lookup):
-    """`request.build_absolute_uri(reverse(view_name, args=[lookup]))`, reversing each view
-    once per request rather than once per link: a page of meetings links to hundreds of
-    records, and reverse() costs more than all else a link takes.
-
-    The first lookup that occurs only once in its address shows where any other goes: the
-    rest of the address is the view's, the same for every record of the request (whose host
-    and language are settled before anything is serialized). A lookup that reverse() would
-    quote is reversed as it is."""
-    lookup = str(lookup)
-    if not PLAIN_LOOKUP.fullmatch(lookup):
-        return request.build_absolute_uri(reverse(view_name, args=[lookup]))
+def absolute_url(request, path):
+    """`request.build_absolute_uri(path)` for a path that starts with "/", with the scheme and
+    host worked out once per request rather than once per link (a list has hundreds)."""
     try:
-        templates = request.url_templates
+        origin = request.origin_for_links
     except AttributeError:
-        templates = request.url_templates = {}
-    if view_name in templates:
-        start, end = templates[view_name]
-        return f"{start}{lookup}{end}"
-    path = reverse(view_name, args=[lookup])
-    if path.count(lookup) == 1:
-        start, end = path.split(lookup)
-        templates[view_name] = (request.build_absolute_uri(start), end)
-    return request.build_absolute_uri(path)
+        origin = request.origin_for_links = request.build_absolute_uri("/").removesuffix("/")
+    return origin + (path if path.isascii() else iri_to_uri(path))
 
 
 class LinkField(serializers.HyperlinkedIdentityField):
@@ -188,29 +165,18 @@ class LinkField(serializers.HyperlinkedIdentityField):
         # As in DRF: a record not yet saved has no address.
         if obj.pk in (None, ""):
             return None
-        return absolute_url(request, view_name, getattr(obj, self.lookup_field))
+        return absolute_url(request, record_path(view_name, getattr(obj, self.lookup_field)))
 
 
 @extend_schema_field(OpenApiTypes.URI)
 class PageURLField(serializers.Field):
-    """The absolute address of the record's public page, as its `get_absolute_url()` gives it:
-    the page `view_name` shows for the record's `lookup_field`, or for none (a page of its
-    own, like the home page). A record shown on another's page names that record's lookup by
-    a dotted path, and the `fragment` of the page, formatted with the `record`, that shows it.
-    """
+    """The absolute address of the record's public page."""
 
-    def __init__(self, view_name, lookup_field="slug", fragment="", **kwargs):
-        self.view_name, self.fragment = view_name, fragment
-        self.lookup_attrs = lookup_field.split(".") if lookup_field else None
+    def __init__(self, **kwargs):
         super().__init__(source="*", read_only=True, **kwargs)
 
-    def to_representation(self, record):
-        request = self.context["request"]
-        if self.lookup_attrs is None:
-            url = request.build_absolute_uri(reverse(self.view_name))
-        else:
-            url = absolute_url(request, self.view_name, get_attribute(record, self.lookup_attrs))
-        return url + iri_to_uri(self.fragment.format(record=record))
+    def to_representation(self, instance):
+        return absolute_url(self.context["request"], instance.get_absolute_url())
 
 
 class TranslatedSerializer(serializers.ModelSerializer):

@@ -1,0 +1,35 @@
+"""Addresses of records: each view is reversed once, not once per record it links to."""
+
+import re
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
+
+# A slug, code or id made only of these comes out of reverse() as it went in, so it can take
+# the place of another in an address already reversed.
+PLAIN_LOOKUP = re.compile(r"[-a-zA-Z0-9_]+")
+
+# (view name, URLconf, script prefix, language) → the address around the lookup.
+_around_lookup = {}
+
+
+def record_path(view_name, lookup):
+    """`reverse(view_name, args=[lookup])`, for every page, feed and API response that links to
+    records: a list links to hundreds of them, and reverse() costs more than the rest of a link.
+
+    The first lookup that occurs only once in its address shows where any other goes; the rest
+    of the address is the view's, the same for every record under one URLconf, script prefix
+    and language (the language prefix of the public pages). A lookup that reverse() would quote
+    is reversed as it is."""
+    lookup = str(lookup)
+    if not PLAIN_LOOKUP.fullmatch(lookup):
+        return reverse(view_name, args=[lookup])
+    key = (view_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+    around = _around_lookup.get(key)
+    if around is not None:
+        return f"{around[0]}{lookup}{around[1]}"
+    path = reverse(view_name, args=[lookup])
+    if path.count(lookup) == 1:
+        _around_lookup[key] = tuple(path.split(lookup))
+    return path
