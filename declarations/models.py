@@ -20,14 +20,14 @@ from trilateral.models import (
     published_needs_date_constraint,
     updated_at_index,
 )
-from trilateral.search import contains_any, ranked_search
+from trilateral.search import contains_any, on_postgresql, ranked_search
 from trilateral.translation import TranslatedModel, translations, with_translations
 
 
 class TopicQuerySet(PublishableQuerySet):
     def search(self, query):
         match = contains_any(query, *with_translations("name", "description"))
-        return ranked_search(self, query, match, "name", "description")
+        return ranked_search(self, query, match)
 
 
 class TopicManager(NaturalKeyManager.from_queryset(TopicQuerySet)):
@@ -87,6 +87,13 @@ class DeclarationQuerySet(PublishableQuerySet):
 
     def search(self, query):
         """Declarations whose title (in any party's wording), summary or text has the query."""
+        paragraphs = Paragraph.objects.search(query)
+        if on_postgresql(self):
+            # Found once, through their indexes, rather than probed declaration by declaration.
+            in_paragraphs = Q(pk__in=paragraphs.values("declaration"))
+        else:
+            # Without those indexes, stopping at each declaration's first match reads less.
+            in_paragraphs = Exists(paragraphs.filter(declaration=OuterRef("pk")))
         match = (
             contains_any(query, *with_translations("title", "summary"))
             | Exists(
@@ -94,9 +101,9 @@ class DeclarationQuerySet(PublishableQuerySet):
                     contains_any(query, "title")
                 )
             )
-            | Exists(Paragraph.objects.filter(declaration=OuterRef("pk")).search(query))
+            | in_paragraphs
         )
-        return ranked_search(self, query, match, "title", "summary")
+        return ranked_search(self, query, match)
 
 
 class DeclarationManager(NaturalKeyManager.from_queryset(DeclarationQuerySet)):
@@ -175,11 +182,7 @@ class ParagraphQuerySet(DeclarationChildQuerySet):
 
     def search(self, query):
         return ranked_search(
-            self,
-            query,
-            contains_any(query, *with_translations("heading", "text")),
-            "heading",
-            "text",
+            self, query, contains_any(query, *with_translations("heading", "text"))
         )
 
 
@@ -454,7 +457,7 @@ class CommitmentQuerySet(DeclarationChildQuerySet):
         return self.filter(topic=topic)
 
     def search(self, query):
-        return ranked_search(self, query, contains_any(query, *with_translations("text")), "text")
+        return ranked_search(self, query, contains_any(query, *with_translations("text")))
 
 
 class CommitmentManager(NaturalKeyManager.from_queryset(CommitmentQuerySet)):

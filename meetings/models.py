@@ -417,7 +417,8 @@ class MeetingQuerySet(PublishableQuerySet):
 
     def search(self, query):
         """Meetings whose title, account or place mention the query, or where a person of that
-        name (in any spelling) took part."""
+        name (in any spelling) took part; on PostgreSQL also by the English full text of title,
+        summary and body."""
         match = contains_any(
             query, *with_translations("title", "summary", "body", "city", "venue")
         ) | Exists(
@@ -426,7 +427,7 @@ class MeetingQuerySet(PublishableQuerySet):
                 person__in=Person.objects.search(query),
             )
         )
-        return ranked_search(self, query, match, "title", "summary", "body")
+        return ranked_search(self, query, match)
 
 
 class MeetingManager(NaturalKeyManager.from_queryset(MeetingQuerySet)):

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from pytest_django.asserts import assertContains, assertNotContains
 
-from declarations.models import Paragraph
+from declarations.models import Declaration, Paragraph
 from meetings.models import Person
 from tests.factories import DeclarationFactory, ParagraphFactory, ParticipantFactory
 
@@ -130,6 +130,29 @@ def test_full_text_search_ranks_the_closer_match_first(first_meeting):
     )
     texts = [paragraph.text for paragraph in Paragraph.objects.search("battery")]
     assert texts[0].startswith("Battery supply chains")
+
+
+@on_postgresql
+def test_full_text_search_sees_every_edit_bulk_ones_too(first_meeting):
+    paragraph = ParagraphFactory(text="The ministers discussed shipbuilding.")
+    # Found only by stemming ("cooperate" is not a substring of "cooperation"), so only
+    # through the stored search vector, which PostgreSQL recomputes on every write.
+    Paragraph.objects.filter(pk=paragraph.pk).update(text="They agreed to deepen cooperation.")
+    assert list(Paragraph.objects.search("cooperate").filter(pk=paragraph.pk)) == [paragraph]
+    paragraph.refresh_from_db()
+    paragraph.text = "They closed the meeting."
+    paragraph.save()
+    assert not Paragraph.objects.search("cooperate").filter(pk=paragraph.pk).exists()
+
+
+@on_postgresql
+def test_a_declaration_is_found_by_the_words_of_its_paragraphs(first_meeting):
+    declaration = DeclarationFactory(title="Joint Statement on Shipyards")
+    ParagraphFactory(declaration=declaration, text="The parties will cooperate on welding.")
+    # Stemmed ("cooperating") and in a paragraph: the declaration comes through the paragraphs'
+    # own search, which runs once as a subquery.
+    assert declaration in Declaration.objects.search("cooperating")
+    assert declaration not in Declaration.objects.search("submarines")
 
 
 @on_postgresql

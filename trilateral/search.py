@@ -10,10 +10,14 @@ from functools import reduce
 from operator import or_
 
 from django.db import connections
-from django.db.models import F, Q
+from django.db.models import Expression, F, Q
+from django.db.models.expressions import Col
 from django.db.models.lookups import IContains
 
 SEARCH_CONFIG = "english"
+# Each searched table's English text as a `tsvector`, which PostgreSQL stores and keeps current
+# itself (a generated column, added by `trilateral.indexes.PostgreSQLSearchVector`).
+SEARCH_VECTOR_COLUMN = "search_vector"
 
 
 class IContainsText(IContains):
@@ -45,14 +49,36 @@ def on_postgresql(queryset):
     return connections[queryset.db].vendor == "postgresql"
 
 
-def ranked_search(queryset, query, match, *text_fields):
-    """Rows that `match`; on PostgreSQL also rows whose `text_fields` match the query as English
-    full text, best ranked first (ties keep the model's own order)."""
+class StoredSearchVector(Expression):
+    """The row's stored search vector (PostgreSQL only).
+
+    Ranking reads it instead of running `to_tsvector` again over every match: on the large
+    record that was most of a search's time (bench/query-plans.md). The column is not a model
+    field, so that SQLite, which has no `tsvector`, never sees it.
+    """
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        column = self.output_field.clone()
+        column.set_attributes_from_name(SEARCH_VECTOR_COLUMN)
+        column.model = query.model
+        # A column of the query's own table, relabelled with it when the query becomes a
+        # subquery (as Paragraph.search() does inside Declaration.search()).
+        return Col(query.get_initial_alias(), column, self.output_field)
+
+
+def ranked_search(queryset, query, match):
+    """Rows that `match`; on PostgreSQL also rows whose stored search vector matches the query as
+    English full text, best ranked first (ties keep the model's own order)."""
     if not on_postgresql(queryset):
         return queryset.filter(match)
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchQuery, SearchRank
 
-    vector = SearchVector(*text_fields, config=SEARCH_CONFIG)
+    vector = StoredSearchVector()
     search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     return (
         queryset.alias(search_vector=vector)

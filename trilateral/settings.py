@@ -119,6 +119,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The record is small enough to stay in memory, where reading a page at random costs about
+    # what reading the next one does. PostgreSQL's default of 4 (for spinning disks) makes it
+    # read all 51,000 paragraphs of the large record rather than use their search indexes
+    # (bench/query-plans.md). An `options` given in DATABASE_URL replaces this.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -----------------------------------------------------------------------------------
