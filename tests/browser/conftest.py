@@ -6,9 +6,11 @@ them are marked `browser` and skipped only where no Chromium is installed (CI in
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls that load fixtures and
 # flush the database between tests are still synchronous and safe here.
@@ -25,6 +27,34 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
+
+
+class OneRequestAtATime(StaticFilesHandler):
+    """The live server's handler, letting one request at a time reach Django.
+
+    A browser loads a page's script, translations and autocomplete requests side by side, and the
+    live server answers each in its own thread. On an in-memory SQLite database every one of
+    those threads shares the test's single connection, which Django's documentation warns must
+    not run two queries at once; it has hung a request mid-query.
+    """
+
+    lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return super().__call__(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """pytest-django's live server, serving one request at a time (see OneRequestAtATime)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost", start=False)
+    server.thread.static_handler = OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
