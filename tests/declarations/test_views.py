@@ -280,3 +280,31 @@ def test_topic_page_gives_busy_years_pages_of_their_own(client, db, monkeypatch)
     monkeypatch.setattr(TopicDetailView, "entries_per_page", 10)
     assert [shown(page) for page in (1, 2, 3)] == [{year} for year in reversed(years)]
     assert client.get(f"/en/topics/{topic.slug}/?page=4").status_code == 404
+
+
+def test_topic_page_counts_a_meeting_once_through_its_declaration_or_its_paragraphs(
+    client, db, monkeypatch
+):
+    from declarations.views import TopicDetailView
+    from tests.factories import MeetingSeriesFactory, TopicFactory, build_meeting_record
+
+    topic, series = TopicFactory(name="Hydrogen"), MeetingSeriesFactory()
+    declared, both, in_text = (
+        build_meeting_record(series=series, edition=edition, participants=0, paragraphs=1)
+        for edition in (1, 2, 3)
+    )
+    declared.declarations.get().topics.add(topic)
+    both.declarations.get().topics.add(topic)
+    both.declarations.get().paragraphs.get().topics.add(topic)
+    in_text.declarations.get().paragraphs.get().topics.add(topic)
+
+    def shown(page):
+        html = client.get(f"/en/topics/{topic.slug}/?page={page}").content.decode()
+        return {m.year for m in (declared, both, in_text) if f'id="year-{m.year}"' in html}
+
+    # Entries: the meeting alone (1), the meeting once and its paragraph (2), and the meeting
+    # found through its paragraph and that paragraph (2). Three fit on a page.
+    assert declared.year < both.year < in_text.year
+    monkeypatch.setattr(TopicDetailView, "entries_per_page", 3)
+    assert [shown(1), shown(2)] == [{in_text.year}, {both.year, declared.year}]
+    assert client.get(f"/en/topics/{topic.slug}/?page=3").status_code == 404
