@@ -3,7 +3,7 @@
 from collections import Counter, defaultdict
 from itertools import groupby
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
@@ -107,18 +107,14 @@ class TopicDetailView(YearPagesMixin, PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         topic = self.object
-        # A meeting belongs here through a declaration the reader may see, not through a draft.
-        declarations = self.visible(Declaration.objects.for_topic(topic))
-        meetings = self.visible(Meeting.objects.all()).filter(
-            Exists(declarations.filter(meeting=OuterRef("pk")))
-        )
         commitments = self.visible(Commitment.objects.for_topic(topic))
         paragraphs = self.visible(Paragraph.objects.for_topic(topic))
         # The record grows by a year at a time: a page shows a few whole years, newest first,
         # fewer when they are busy. The database counts each year's entries; a commitment's
-        # declaration may name other topics. A meeting counts when a declaration the reader may
-        # see is tagged or has a tagged paragraph: the paragraphs are counted per meeting, so
-        # that one pass over them serves both counts.
+        # declaration may name other topics. A meeting belongs here through a declaration the
+        # reader may see (not a draft) that is tagged or has a tagged paragraph, as in
+        # Declaration.for_topic(): the paragraphs are counted per meeting, so that one pass over
+        # them finds those meetings too, and the page lists the meetings counted.
         entries = Counter()
         meetings_by_year = defaultdict(set)
         for meeting, year, count in (
@@ -141,6 +137,7 @@ class TopicDetailView(YearPagesMixin, PreviewMixin, DetailView):
         )
         page = self.paginate_years(sorted(entries, reverse=True), entries)
         shown = page.object_list
+        shown_meetings = [meeting for year in shown for meeting in meetings_by_year[year]]
         paragraphs = (
             paragraphs.filter(declaration__meeting__year__in=shown)
             .select_related("declaration__meeting")
@@ -152,7 +149,7 @@ class TopicDetailView(YearPagesMixin, PreviewMixin, DetailView):
         ).order_by("-declaration__meeting__year", "declaration", "order")
         years = {}
         for key, rows in (
-            ("meetings", meetings.filter(year__in=shown).with_related()),
+            ("meetings", Meeting.objects.filter(pk__in=shown_meetings).with_related()),
             ("paragraphs", paragraphs),
             ("commitments", commitments),
         ):

@@ -9,6 +9,7 @@ configuration does. SQLite has substring matching alone.
 from functools import reduce
 from operator import or_
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
 from django.db.models import Expression, F, Q
 from django.db.models.expressions import Col
@@ -58,8 +59,6 @@ class StoredSearchVector(Expression):
     """
 
     def __init__(self):
-        from django.contrib.postgres.search import SearchVectorField
-
         super().__init__(output_field=SearchVectorField())
 
     def resolve_expression(self, query=None, *args, **kwargs):
@@ -76,8 +75,6 @@ def ranked_search(queryset, query, match):
     English full text, best ranked first (ties keep the model's own order)."""
     if not on_postgresql(queryset):
         return queryset.filter(match)
-    from django.contrib.postgres.search import SearchQuery, SearchRank
-
     vector = StoredSearchVector()
     search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     return (
