@@ -65,7 +65,8 @@ def fetch(url):
 
 @pytest.fixture
 def server_without_database(tmp_path):
-    """The production server (gunicorn) pointed at a PostgreSQL port where nothing listens."""
+    """The production server (gunicorn with `make serve`'s settings) pointed at a PostgreSQL port
+    where nothing listens."""
     port = free_port()
     env = {
         **os.environ,
@@ -78,8 +79,8 @@ def server_without_database(tmp_path):
     log = tmp_path / "server.log"
     with log.open("w") as log_file:
         server = subprocess.Popen(  # noqa: S603 - fixed command line
-            [sys.executable, "-m", "gunicorn", "trilateral.wsgi", "-b", f"127.0.0.1:{port}",
-             "--workers", "1", "--log-level", "warning"],
+            [sys.executable, "-m", "gunicorn", "trilateral.wsgi", "-c", "trilateral/gunicorn.py",
+             "-b", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"],
             cwd=ROOT,
             env=env,
             stdout=log_file,
@@ -122,6 +123,46 @@ def test_database_down_gives_503_page_json_and_a_log_line(server_without_databas
     output = log.read_text()
     assert "database unavailable" in output
     assert "Traceback" not in output
+
+
+def test_the_gunicorn_master_does_the_first_request_work_of_every_worker_before_forking():
+    """URL patterns reversed in every language and every site template compiled, inherited by
+    each worker at its fork, without a database connection for the workers to share: the
+    database here is a port where nothing listens, so any query would fail."""
+    code = """
+import json, django
+django.setup()
+from django.db import connections
+from django.template import engines
+from django.urls import get_resolver
+import trilateral.gunicorn
+trilateral.gunicorn.when_ready(server=None)
+[loader] = engines["django"].engine.template_loaders
+print(json.dumps({
+    "languages": sorted(get_resolver()._reverse_dict),
+    "templates": sorted(loader.get_template_cache),
+    "connections": [connection.connection is not None for connection in connections.all()],
+}))
+"""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "trilateral.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "test-only-secret-key-for-the-gunicorn-master-test",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/postgres",
+    }
+    result = subprocess.run(  # noqa: S603 - fixed command line
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    state = json.loads(result.stdout.strip().splitlines()[-1])
+    assert state["languages"] == ["en", "ja", "ko"]
+    site_templates = sorted(
+        path.relative_to(ROOT / "templates").as_posix()
+        for path in (ROOT / "templates").rglob("*.html")
+    )
+    assert state["templates"] == site_templates
+    assert "meetings/meeting_detail.html" in state["templates"]
+    assert state["connections"] == [False]
 
 
 @pytest.mark.django_db

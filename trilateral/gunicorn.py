@@ -24,3 +24,29 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
 preload_app = True
+
+
+def when_ready(server):
+    """Runs in the master after the app has loaded (`preload_app`) and before the first fork.
+
+    What each worker would otherwise do on its first requests, it inherits done instead: the
+    views and the API imported with the URL patterns, their reverse lookups built for every
+    language, the translation catalogs read and the site's templates compiled. A new or recycled
+    worker then answers its first page in tens of milliseconds rather than most of a second,
+    which matters most when workers start under load. Nothing here touches the database: a
+    connection opened in the master would be shared by every forked worker."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.template import engines
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    resolver = get_resolver()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            resolver.reverse_dict  # noqa: B018 - built and kept per language on first use
+    engine = engines["django"]
+    for directory in map(Path, engine.dirs):
+        for path in sorted(directory.rglob("*.html")):
+            engine.get_template(path.relative_to(directory).as_posix())
