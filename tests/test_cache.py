@@ -219,8 +219,50 @@ def test_anonymous_api_rate_limit_holds_for_cached_reads(client, settings, meeti
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
     }
-    statuses = [client.get("/api/v1/meetings/").status_code for _ in range(4)]
-    assert statuses == [200, 200, 200, 429]
+    responses = [client.get("/api/v1/meetings/") for _ in range(4)]
+    assert [response.status_code for response in responses] == [200, 200, 200, 429]
+    assert [response["X-Cache"] for response in responses[:3]] == ["miss", "hit", "hit"]
+    refused = responses[3]
+    assert refused.json()["errors"][0]["code"] == "throttled"
+    assert 0 < int(refused["Retry-After"]) <= 60
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/meetings/",
+        "/api/v1/meetings/?lang=ko",
+        "/api/v1/meetings/probe-slug/",
+        "/api/v1/meetings/probe-slug/?lang=ja",
+        "/api/v1/meetings/?format=csv",
+    ],
+)
+def test_a_cached_api_read_carries_the_headers_of_the_first(client, meeting, path):
+    path = path.replace("probe-slug", meeting.slug)
+    first = client.get(path)
+    sent = first.getvalue()
+    second = client.get(path)
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert second.getvalue() == sent
+    for name in ("Content-Type", "Content-Language", "Allow", "Last-Modified"):
+        assert second[name] == first[name], name
+    assert sorted(second["Vary"].split(", ")) == sorted(first["Vary"].split(", "))
+    assert "Cookie" in first["Vary"]
+    assert second["Content-Language"] == (path.partition("lang=")[2] or "en")
+    if not first.streaming:
+        assert second["ETag"] == first["ETag"]
+
+
+@pytest.mark.parametrize("path", ["/en/meetings/probe-slug/", "/api/v1/meetings/probe-slug/"])
+def test_each_host_name_gets_its_own_links_from_the_cache(client, settings, meeting, path):
+    """A site answering under two names caches each name's absolute links apart."""
+    settings.ALLOWED_HOSTS = ["records.example", "www.records.example"]
+    path = path.replace("probe-slug", meeting.slug)
+    for host in ("records.example", "www.records.example", "records.example"):
+        body = client.get(path, headers={"Host": host}).content.decode()
+        assert f"http://{host}/" in body
+        other = ({"records.example", "www.records.example"} - {host}).pop()
+        assert f"http://{other}/" not in body
 
 
 def test_api_cache_serves_the_rendered_bytes_without_rebuilding_records(client, meeting):

@@ -18,7 +18,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import translation
-from django.utils.cache import set_response_etag
+from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.encoding import iri_to_uri
 from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +65,20 @@ ID_PATTERN = r"[0-9]{1,18}"
 # in the response cache for the next anonymous reader.
 CSV_CHUNK_ROWS = 1000
 CACHED_STREAM_MAX_BYTES = 8 * 1024 * 1024
+# The headers a read's view sets, kept with its cached bytes. The layers around the view (the
+# security headers, the request id, Content-Length) set theirs on a hit as on any response.
+STORED_HEADERS = (
+    "ETag",
+    "Last-Modified",
+    "Vary",
+    "Allow",
+    "Content-Language",
+    "Content-Disposition",
+)
+
+
+def stored_headers(response):
+    return {name: response[name] for name in STORED_HEADERS if name in response}
 
 
 def visible(queryset, request):
@@ -402,62 +416,85 @@ class RecordViewSet(ModelViewSet):
             )
         return response
 
-    def cached_read(self, request, build):
-        """Anonymous reads come from the response cache, filed under the record's generation
-        (see trilateral.cache), after authentication and throttling have run as for any read.
+    def dispatch(self, request, *args, **kwargs):
+        cached = self.cached_response(request)
+        return cached if cached is not None else super().dispatch(request, *args, **kwargs)
 
-        The cache holds the rendered bytes, not the serializer's data: that data carries model
-        instances (each link keeps the record it points to), and unpickling them on every hit
-        cost more than building the response afresh. The browsable HTML view is never cached,
-        since it carries a per-visitor CSRF token."""
+    def cached_response(self, request):
+        """An anonymous read the response cache holds, answered before DRF wraps the request.
+
+        What DRF would do first cannot change that answer: it was stored from a read of the
+        same address, Accept header and language, without credentials, which authentication,
+        permissions, content negotiation and `?lang=` had let through. The rate limit still
+        counts the read, as DRF's own check would; a read over the limit goes on to DRF, which
+        refuses it with its 429 (a refusal is not counted)."""
+        if not (settings.PAGE_CACHE and is_anonymous_read(request)):
+            return None
+        try:
+            self.cache_state = current_generation()
+        except DatabaseError:
+            return None
+        entry = cache.get(cache_key(request, self.cache_state.generation, "api"))
+        if entry is None or not all(
+            throttle.allow_request(request, self) for throttle in self.get_throttles()
+        ):
+            return None
+        content, content_type, headers = entry
+        response = HttpResponse(content, content_type=content_type, headers=headers)
+        # As for every read DRF answers, whose session authentication looks for a signed-in
+        # reader (who would see drafts); SessionMiddleware adds it only once that look is made.
+        patch_vary_headers(response, ["Cookie"])
+        response["X-Cache"] = "hit"
+        return response
+
+    # The generation `cached_response` read for this request; None when it did not cache.
+    cache_state = None
+
+    def cached_read(self, request, build):
+        """Builds an anonymous read and stores it, filed under the record's generation (see
+        trilateral.cache), for `cached_response` to answer the next time.
+
+        The cache holds the rendered bytes and the headers the view set, not the serializer's
+        data: that data carries model instances (each link keeps the record it points to), and
+        unpickling them on every hit cost more than building the response afresh. The browsable
+        HTML view is never cached, since it carries a per-visitor CSRF token."""
+        state = self.cache_state
         if (
-            not (settings.PAGE_CACHE and is_anonymous_read(request))
+            state is None
             or getattr(request, "accepted_renderer", None) is None
             or isinstance(request.accepted_renderer, renderers.BrowsableAPIRenderer)
         ):
             return build()
-        try:
-            state = current_generation()
-        except DatabaseError:
-            return build()
-        key = cache_key(request, state.generation, f"api:{request.accepted_media_type}")
-        cached = cache.get(key)
-        if cached is not None:
-            content, content_type, headers = cached
-            response = HttpResponse(content, content_type=content_type, headers=headers)
-            response["X-Cache"] = "hit"
-            return response
+        key = cache_key(request._request, state.generation, "api")
         response = build()
         if response.status_code != 200:
             return response
         if "Last-Modified" not in response:
             # A list shows any record: it last changed when the record did.
             response["Last-Modified"] = http_date(state.changed_at.timestamp())
-        headers = {name: response[name] for name in ("ETag", "Last-Modified") if name in response}
         if isinstance(response, Response):
 
             def store(rendered):
                 # A list has no ETag of its own: the one ConditionalGetMiddleware would compute,
                 # computed once rather than by hashing the body again on every hit.
-                etag = set_response_etag(HttpResponse(rendered.content)).get("ETag")
-                if etag and "ETag" not in headers:
-                    headers["ETag"] = etag
-                entry = (rendered.content, rendered["Content-Type"], headers)
+                if "ETag" not in rendered:
+                    set_response_etag(rendered)
+                entry = (rendered.content, rendered["Content-Type"], stored_headers(rendered))
                 cache.set(key, entry, CACHE_SECONDS)
 
             response.add_post_render_callback(store)
             response["X-Cache"] = "miss"
         elif response.streaming:
             response.streaming_content = self.stored_once_sent(
-                response.streaming_content, key, response["Content-Type"], headers
+                response.streaming_content, response, key
             )
             response["X-Cache"] = "miss"
         return response
 
     @staticmethod
-    def stored_once_sent(chunks, key, content_type, headers):
-        """Passes a streamed body on and, once all of it has gone out, caches it, unless it is
-        larger than a cache entry should be."""
+    def stored_once_sent(chunks, response, key):
+        """Passes a streamed body on and, once all of it has gone out, caches it with the
+        response's headers, unless it is larger than a cache entry should be."""
         sent, size = [], 0
         for chunk in chunks:
             size += len(chunk)
@@ -465,7 +502,8 @@ class RecordViewSet(ModelViewSet):
                 sent.append(chunk)
             yield chunk
         if size <= CACHED_STREAM_MAX_BYTES:
-            cache.set(key, (b"".join(sent), content_type, headers), CACHE_SECONDS)
+            entry = (b"".join(sent), response["Content-Type"], stored_headers(response))
+            cache.set(key, entry, CACHE_SECONDS)
 
     def update(self, request, *args, **kwargs):
         instance = self.get_object()

@@ -86,12 +86,15 @@ def is_anonymous_read(request):
 
 
 def cache_key(request, generation, kind):
-    # The language a response is in is the one the request resolved (from the address's
-    # prefix, `?lang=` or Accept-Language), not the raw header: readers whose browsers send
-    # different Accept-Language strings share the cached page of their language.
+    # The whole address, with its scheme and host: pages and the API write absolute links
+    # (hreflang alternates, JSON-LD, every API `url`), so a site answering under two names must
+    # not hand one name's links to the other. The language is the one LocaleMiddleware resolved
+    # (from the address's prefix, the language cookie or Accept-Language; the API's `?lang=` is
+    # in the address), not the raw header: readers whose browsers send different
+    # Accept-Language strings share the cached page of their language.
     variant = "\n".join(
         [
-            request.get_full_path(),
+            request.build_absolute_uri(),
             request.headers.get("Accept", ""),
             getattr(request, "LANGUAGE_CODE", ""),
         ]
