@@ -326,6 +326,9 @@ class Conflict(exceptions.APIException):
     actions=["list"],
 )
 @extend_validation_errors(["invalid"], field_name="ordering", actions=["list"])
+# A record is created in English first (RecordSerializer.to_internal_value). The decorator
+# applied last (the upper one) decides an action's codes for a field, so create names both.
+@extend_validation_errors(["invalid_choice", "invalid"], field_name="lang", actions=["create"])
 @extend_validation_errors(["invalid_choice"], field_name="lang")
 class RecordViewSet(ModelViewSet):
     """A resource: list, read, create, update and delete, addressed by slug unless a subclass
