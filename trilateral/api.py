@@ -73,7 +73,6 @@ STORED_HEADERS = (
     "Vary",
     "Allow",
     "Content-Language",
-    "Content-Disposition",
 )
 
 
@@ -338,6 +337,8 @@ class RecordViewSet(ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
     ordering_fields = ()
+    # The generation `cached_response` read for this request; None when the read is not cached.
+    cache_state = None
 
     def get_renderers(self):
         found = super().get_renderers()
@@ -449,9 +450,6 @@ class RecordViewSet(ModelViewSet):
         patch_vary_headers(response, ["Cookie"])
         response["X-Cache"] = "hit"
         return response
-
-    # The generation `cached_response` read for this request; None when it did not cache.
-    cache_state = None
 
     def cached_read(self, request, build):
         """Builds an anonymous read and stores it, filed under the record's generation (see
