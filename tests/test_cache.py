@@ -68,6 +68,15 @@ def test_second_anonymous_request_is_served_from_the_cache(client, meeting):
     assert "Last-Modified" in second
 
 
+def test_a_page_stays_cached_while_a_crawler_walks_hundreds_of_others(client, meeting):
+    """Each worker's local-memory cache holds far more than Django's default of 300 responses,
+    which a crawler's walk through the record would empty of the pages readers want."""
+    assert client.get("/en/meetings/")["X-Cache"] == "miss"
+    for number in range(400):
+        assert client.get(f"/en/search/?q=crawl{number}")["X-Cache"] == "miss"
+    assert client.get("/en/meetings/")["X-Cache"] == "hit"
+
+
 def test_pages_are_last_modified_when_the_record_last_changed(client, meeting):
     changed_at = (timezone.now() + datetime.timedelta(days=1)).replace(microsecond=0)
     with time_machine.travel(changed_at, tick=False):

@@ -168,7 +168,15 @@ if CACHE_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Each worker keeps its own. Django's default of 300 entries is a hundred pages in each
+    # language: a crawler walking the record's thousands of pages would push out the pages
+    # readers want every few seconds. An entry is a whole response, 3-70 kB on the large record.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "2000"))},
+        }
+    }
 
 # Anonymous pages are cached and invalidated by the record's generation (trilateral.cache).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
