@@ -14,11 +14,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers, set_response_etag
+from django.utils.cache import set_response_etag
 from django.utils.encoding import iri_to_uri
 from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +38,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ModelViewSet
 
 from trilateral.api_policies import CSVRenderer
-from trilateral.cache import CACHE_SECONDS, cache_key, current_generation, is_anonymous_read
+from trilateral.cache import API_READ, CACHE_SECONDS, cache_key
 from trilateral.filters import SLUG_OR_CODE
 from trilateral.links import record_path
 from trilateral.middleware import (
@@ -337,8 +337,6 @@ class RecordViewSet(ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
     ordering_fields = ()
-    # The generation `cached_response` read for this request; None when the read is not cached.
-    cache_state = None
 
     def get_renderers(self):
         found = super().get_renderers()
@@ -420,53 +418,23 @@ class RecordViewSet(ModelViewSet):
             )
         return response
 
-    def dispatch(self, request, *args, **kwargs):
-        cached = self.cached_response(request)
-        return cached if cached is not None else super().dispatch(request, *args, **kwargs)
-
-    def cached_response(self, request):
-        """An anonymous read the response cache holds, answered before DRF wraps the request.
-
-        What DRF would do first cannot change that answer: it was stored from a read of the
-        same address, Accept header and language, without credentials, which authentication,
-        permissions, content negotiation and `?lang=` had let through. The rate limit still
-        counts the read, as DRF's own check would; a read over the limit goes on to DRF, which
-        refuses it with its 429 (a refusal is not counted)."""
-        if not (settings.PAGE_CACHE and is_anonymous_read(request)):
-            return None
-        try:
-            self.cache_state = current_generation()
-        except DatabaseError:
-            return None
-        entry = cache.get(cache_key(request, self.cache_state.generation, "api"))
-        if entry is None or not all(
-            throttle.allow_request(request, self) for throttle in self.get_throttles()
-        ):
-            return None
-        content, content_type, headers = entry
-        response = HttpResponse(content, content_type=content_type, headers=headers)
-        # As for every read DRF answers, whose session authentication looks for a signed-in
-        # reader (who would see drafts); SessionMiddleware adds it only once that look is made.
-        patch_vary_headers(response, ["Cookie"])
-        response["X-Cache"] = "hit"
-        return response
-
     def cached_read(self, request, build):
         """Builds an anonymous read and stores it, filed under the record's generation (see
-        trilateral.cache), for `cached_response` to answer the next time.
+        trilateral.cache), for AnonymousPageCacheMiddleware to answer the next time.
 
         The cache holds the rendered bytes and the headers the view set, not the serializer's
         data: that data carries model instances (each link keeps the record it points to), and
         unpickling them on every hit cost more than building the response afresh. The browsable
         HTML view is never cached, since it carries a per-visitor CSRF token."""
-        state = self.cache_state
+        # Set by AnonymousPageCacheMiddleware for a read it may answer from the cache next time.
+        state = getattr(request, "record_generation", None)
         if (
             state is None
             or getattr(request, "accepted_renderer", None) is None
             or isinstance(request.accepted_renderer, renderers.BrowsableAPIRenderer)
         ):
             return build()
-        key = cache_key(request._request, state.generation, "api")
+        key = cache_key(request._request, state.generation, API_READ)
         response = build()
         if response.status_code != 200:
             return response
@@ -480,8 +448,7 @@ class RecordViewSet(ModelViewSet):
                 # computed once rather than by hashing the body again on every hit.
                 if "ETag" not in rendered:
                     set_response_etag(rendered)
-                entry = (rendered.content, rendered["Content-Type"], stored_headers(rendered))
-                cache.set(key, entry, CACHE_SECONDS)
+                cache.set(key, self.cache_entry(rendered.content, rendered), CACHE_SECONDS)
 
             response.add_post_render_callback(store)
             response["X-Cache"] = "miss"
@@ -492,8 +459,12 @@ class RecordViewSet(ModelViewSet):
             response["X-Cache"] = "miss"
         return response
 
-    @staticmethod
-    def stored_once_sent(chunks, response, key):
+    def cache_entry(self, content, response):
+        """What the cache keeps of a read: see `AnonymousPageCacheMiddleware.cached_api_read`."""
+        throttle_classes = tuple(type(throttle) for throttle in self.get_throttles())
+        return (content, response["Content-Type"], stored_headers(response), throttle_classes)
+
+    def stored_once_sent(self, chunks, response, key):
         """Passes a streamed body on and, once all of it has gone out, caches it with the
         response's headers, unless it is larger than a cache entry should be."""
         sent, size = [], 0
@@ -503,8 +474,7 @@ class RecordViewSet(ModelViewSet):
                 sent.append(chunk)
             yield chunk
         if size <= CACHED_STREAM_MAX_BYTES:
-            entry = (b"".join(sent), response["Content-Type"], stored_headers(response))
-            cache.set(key, entry, CACHE_SECONDS)
+            cache.set(key, self.cache_entry(b"".join(sent), response), CACHE_SECONDS)
 
     def update(self, request, *args, **kwargs):
         instance = self.get_object()

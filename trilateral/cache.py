@@ -10,16 +10,21 @@ read again and expire on their own.
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import set_response_etag
+from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 
 RECORD_APPS = {"meetings", "declarations", "trilateral"}
 CACHE_SECONDS = 60 * 60 * 24
+# The kind of entry an API read is stored as: its bytes, content type, the headers its view set
+# and the view's rate limits.
+API_READ = "api-read"
 
 
 def next_publication_at():
@@ -104,10 +109,15 @@ def cache_key(request, generation, kind):
 
 
 class AnonymousPageCacheMiddleware:
-    """Serves anonymous readers' pages from the cache; staff and the admin always see live data.
-    Responses carry `Last-Modified` from the last change of the record, and an `ETag` is added
-    further up by ConditionalGetMiddleware, which answers 304 to a matching revalidation."""
+    """Serves anonymous readers' pages and API reads from the cache; staff and the admin always
+    see live data. Responses carry `Last-Modified` from the last change of the record, and an
+    `ETag` is added further up by ConditionalGetMiddleware, which answers 304 to a matching
+    revalidation.
 
+    Pages are stored here; API reads are stored by the API's views (`trilateral.api`), which
+    know what may be kept, and only answered here, before the layers below and DRF run."""
+
+    API_PREFIX = "/api/v1/"
     SKIP_PREFIXES = ("/admin/", "/api/", "/healthz", "/readyz", "/static/")
 
     def __init__(self, get_response):
@@ -116,13 +126,18 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not settings.PAGE_CACHE or not is_anonymous_read(request):
             return self.get_response(request)
-        if request.path.startswith(self.SKIP_PREFIXES):
+        is_api_read = request.path.startswith(self.API_PREFIX)
+        if not is_api_read and request.path.startswith(self.SKIP_PREFIXES):
             return self.get_response(request)
         try:
             state = current_generation()
         except DatabaseError:
             # The view will meet the same fault and answer with the 503 page.
             return self.get_response(request)
+        if is_api_read:
+            # The generation the API's view files its response under, read once per request.
+            request.record_generation = state
+            return self.cached_api_read(request, state) or self.get_response(request)
         key = cache_key(request, state.generation, "page")
         response = cache.get(key)
         if response is not None:
@@ -138,4 +153,28 @@ class AnonymousPageCacheMiddleware:
             # by hashing the whole page again on every hit.
             set_response_etag(response)
             cache.set(key, response, CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def cached_api_read(request, state):
+        """An API read the cache holds, or None.
+
+        What DRF would do first cannot change that answer: it was stored from a read of the
+        same address, Accept header and language, without credentials, which authentication,
+        permissions, content negotiation and `?lang=` had let through. The view's rate limits
+        still count the read, as DRF's own check would; a read over a limit goes on to DRF,
+        which refuses it with its 429 (a refusal is not counted)."""
+        entry = cache.get(cache_key(request, state.generation, API_READ))
+        if entry is None:
+            return None
+        content, content_type, headers, throttle_classes = entry
+        # A request without a session or credentials, which authentication would find anonymous.
+        request.user = AnonymousUser()
+        if not all(throttle().allow_request(request, None) for throttle in throttle_classes):
+            return None
+        response = HttpResponse(content, content_type=content_type, headers=headers)
+        # As for every read DRF answers, whose session authentication looks for a signed-in
+        # reader (who would see drafts); SessionMiddleware adds it only once that look is made.
+        patch_vary_headers(response, ["Cookie"])
+        response["X-Cache"] = "hit"
         return response
