@@ -20,7 +20,14 @@ from trilateral.models import (
     published_needs_date_constraint,
     updated_at_index,
 )
-from trilateral.search import contains_any, on_postgresql, ranked_search
+from trilateral.search import (
+    contains_any,
+    has_text_index,
+    on_postgresql,
+    ranked_search,
+    text_index_column,
+    text_index_search,
+)
 from trilateral.translation import TranslatedModel, translations, with_translations
 
 
@@ -88,7 +95,9 @@ class DeclarationQuerySet(PublishableQuerySet):
     def search(self, query):
         """Declarations whose title (in any party's wording), summary or text has the query."""
         paragraphs = Paragraph.objects.search(query)
-        if on_postgresql(self):
+        if has_text_index(paragraphs, query):
+            in_paragraphs = Q(pk__in=text_index_column(Paragraph, query, "declaration_id"))
+        elif on_postgresql(self):
             # Found once, through their indexes, rather than probed declaration by declaration.
             in_paragraphs = Q(pk__in=paragraphs.values("declaration"))
         else:
@@ -181,6 +190,8 @@ class ParagraphQuerySet(DeclarationChildQuerySet):
         return self.filter(topics=topic)
 
     def search(self, query):
+        if has_text_index(self, query):
+            return text_index_search(self, query)
         return ranked_search(
             self, query, contains_any(query, *with_translations("heading", "text"))
         )

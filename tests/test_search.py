@@ -158,3 +158,75 @@ def test_a_declaration_is_found_by_the_words_of_its_paragraphs(first_meeting):
 @on_postgresql
 def test_a_near_spelling_of_a_name_finds_the_person(client, first_meeting):
     assert people_found(client, "Raimundo") == {"gina-raimondo"}
+
+
+on_sqlite = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the trigram index is SQLite's own"
+)
+
+
+def paragraphs_found(query):
+    return set(Paragraph.objects.search(query).values_list("text", flat=True))
+
+
+@on_sqlite
+def test_the_trigram_index_sees_every_edit_bulk_ones_too(first_meeting):
+    paragraph = ParagraphFactory(text="The ministers discussed shipbuilding.")
+    assert paragraphs_found("SHIPBUILD") == {"The ministers discussed shipbuilding."}
+    Paragraph.objects.filter(pk=paragraph.pk).update(text="They agreed on “green” steel.")
+    assert paragraphs_found("shipbuild") == set()
+    assert paragraphs_found("“green” steel") == {"They agreed on “green” steel."}
+    paragraph.refresh_from_db()
+    paragraph.text_ja = "造船で協力する。"
+    paragraph.save()
+    assert paragraphs_found("造船で") == {"They agreed on “green” steel."}
+    paragraph.delete()
+    assert paragraphs_found("造船で") == set()
+
+
+@pytest.mark.parametrize("query", ['"green" AND', "steel*", "NEAR(a b)", "col: x", "'; --"])
+@on_sqlite
+def test_search_syntax_in_a_query_is_only_text(first_meeting, query):
+    ParagraphFactory(text=f"A sentence with {query} inside.")
+    assert paragraphs_found(query) == {f"A sentence with {query} inside."}
+
+
+@on_sqlite
+def test_a_query_shorter_than_a_trigram_is_still_found(client, first_meeting):
+    ParagraphFactory(text="3국은 반도체와 배터리 공급망 협력을 강화한다.")
+    ParagraphFactory(text="3국은 조선소를 방문했다.")
+    found = paragraphs_found("협력")
+    assert "3국은 반도체와 배터리 공급망 협력을 강화한다." in found
+    assert "3국은 조선소를 방문했다." not in found
+
+
+@on_sqlite
+def test_the_trigram_index_is_built_again_when_its_triggers_are_gone(first_meeting):
+    from trilateral.search import ensure_sqlite_text_indexes
+
+    # What SQLite's rebuild of the table, when a migration alters it, leaves behind.
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER declarations_paragraph_text_insert")
+    ParagraphFactory(text="Written while the index was not kept.")
+    assert paragraphs_found("not kept") == set()
+    ensure_sqlite_text_indexes(using=connection.alias)
+    assert paragraphs_found("not kept") == {"Written while the index was not kept."}
+    ParagraphFactory(text="Written after, kept again.")
+    assert paragraphs_found("kept again") == {"Written after, kept again."}
+
+
+@on_sqlite
+def test_search_reads_paragraphs_through_the_trigram_index_without_statistics(first_meeting):
+    # A database no ANALYZE has run on: the plan must still start from the index, not from the
+    # declarations with every match probed against each.
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+        for queryset in (
+            Paragraph.objects.published().search("semiconductors"),
+            Declaration.objects.published().search("semiconductors"),
+        ):
+            sql, params = queryset.query.sql_with_params()
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = [row[-1] for row in cursor.fetchall()]
+            assert any("declarations_paragraph_text VIRTUAL TABLE" in step for step in plan), plan
+            assert not any("declarations_paragraph USING INDEX" in step for step in plan), plan

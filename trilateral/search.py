@@ -3,22 +3,28 @@
 On PostgreSQL, English words are matched and ranked with full-text search (so "supply chain
 cooperation" finds "cooperate on supply chains"); everywhere, substring matching finds Korean and
 Japanese words inside a sentence and names in any script, which no word-splitting text-search
-configuration does. SQLite has substring matching alone.
+configuration does. SQLite has substring matching alone, through a trigram index for the
+paragraphs' texts (`SQLiteTextIndex`).
 """
 
 from functools import reduce
 from operator import or_
 
+from django.apps import apps
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
 from django.db.models import Expression, F, Q
-from django.db.models.expressions import Col
+from django.db.models.expressions import Col, RawSQL
 from django.db.models.lookups import IContains
 
 SEARCH_CONFIG = "english"
 # Each searched table's English text as a `tsvector`, which PostgreSQL stores and keeps current
 # itself (a generated column, added by `trilateral.indexes.PostgreSQLSearchVector`).
 SEARCH_VECTOR_COLUMN = "search_vector"
+# On SQLite, the texts of the largest searched table, kept in a trigram index as well.
+SQLITE_TEXT_INDEXES = {"declarations.Paragraph": ("heading", "text")}
+# The trigram tokenizer's pieces: a shorter query holds none, and is matched row by row.
+TRIGRAM_LENGTH = 3
 
 
 class IContainsText(IContains):
@@ -89,3 +95,109 @@ def similar_names(query, *fields):
     """On PostgreSQL, names within a few letters of the query (Raimundo finds Gina Raimondo), by
     trigram similarity with pg_trgm's default threshold."""
     return reduce(or_, (Q(**{f"{field}__trigram_similar": query}) for field in fields))
+
+
+class SQLiteTextIndex:
+    """The model's texts (with their translations) in an SQLite FTS5 table whose trigram tokenizer
+    indexes every three-character piece, case-insensitively: a query of three characters or more,
+    in any script, is found through the index instead of by a LIKE over every row.
+
+    The table holds no copy of the texts (its content is the model's table), and triggers keep it
+    current on every insert, update and delete, bulk ones and fixture loads included. It is not
+    built by a migration: SQLite rebuilds a table to alter it, which drops the table's triggers,
+    so `ensure()` runs after every `migrate` and rebuilds the index whenever its definition is
+    not exactly the one below.
+    """
+
+    def __init__(self, model, fields):
+        from trilateral.translation import with_translations
+
+        self.table = model._meta.db_table
+        self.name = f"{self.table}_text"
+        self.columns = [model._meta.get_field(name).column for name in with_translations(*fields)]
+
+    def statements(self):
+        """{name: SQL} of the index table and its triggers, as SQLite stores them. Every name in
+        them comes from the model's metadata, none from a request."""
+        name, table, columns = self.name, self.table, ", ".join(self.columns)
+        new = ", ".join(f"new.{column}" for column in self.columns)
+        old = ", ".join(f"old.{column}" for column in self.columns)
+        insert = f"INSERT INTO {name}(rowid, {columns}) VALUES (new.id, {new});"  # noqa: S608  # nosec B608
+        delete = f"INSERT INTO {name}({name}, rowid, {columns}) VALUES ('delete', old.id, {old});"  # noqa: S608  # nosec B608
+        trigger = f"CREATE TRIGGER {name}_%s AFTER %s ON {table} BEGIN %s END"
+        return {
+            name: f"CREATE VIRTUAL TABLE {name} USING fts5({columns}, "
+            f"content='{table}', content_rowid='id', tokenize='trigram')",
+            f"{name}_insert": trigger % ("insert", "INSERT", insert),
+            f"{name}_delete": trigger % ("delete", "DELETE", delete),
+            f"{name}_update": trigger % ("update", "UPDATE", f"{delete} {insert}"),
+        }
+
+    def ensure(self, connection):
+        """Builds the index unless it is there as defined; True when it was (re)built."""
+        expected = self.statements()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master")
+            found = {name: sql for name, sql in cursor.fetchall() if name in expected}
+            if found == expected:
+                return False
+            for name in list(expected)[1:]:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
+            for statement in expected.values():
+                cursor.execute(statement)
+            # Indexes the rows already there.
+            cursor.execute(f"INSERT INTO {self.name}({self.name}) VALUES ('rebuild')")  # noqa: S608  # nosec B608
+        return True
+
+
+def ensure_sqlite_text_indexes(using="default", **kwargs):
+    """After `migrate` (a post_migrate receiver): the SQLite trigram indexes, built if needed."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        for label, fields in SQLITE_TEXT_INDEXES.items():
+            SQLiteTextIndex(apps.get_model(label), fields).ensure(connection)
+
+
+def has_text_index(queryset, query):
+    """Whether `text_index_search` can find the query in the queryset's rows."""
+    return (
+        connections[queryset.db].vendor == "sqlite"
+        and queryset.model._meta.label in SQLITE_TEXT_INDEXES
+        and len(query) >= TRIGRAM_LENGTH
+    )
+
+
+def fts_phrase(query):
+    """The query as one quoted FTS5 phrase: its trigrams in a row, that is the query as a
+    substring. Inside the quotes nothing is syntax but the quote itself, written twice."""
+    return '"{}"'.format(query.replace('"', '""'))
+
+
+def text_index_search(queryset, query):
+    """The rows whose indexed texts contain the query, found through the SQLite trigram index
+    (see `has_text_index`): the rows `contains_any` finds over those texts.
+
+    The index table is joined, not asked for the ids `IN` it: without the statistics ANALYZE
+    gathers, SQLite would start from another table and probe each of its rows against the whole
+    list of matches; joined, it starts from the index. Only `extra()` names a table to join, and
+    its conditions name the tables as they are: a query that uses these rows inside another
+    takes `text_index_column` instead."""
+    name, table = f"{queryset.model._meta.db_table}_text", queryset.model._meta.db_table
+    # The tables' names are the model's; the query is a bound parameter.
+    return queryset.extra(  # noqa: S610  # nosec B610
+        tables=[name],
+        where=[f"{name}.rowid = {table}.id", f"{name} MATCH %s"],
+        params=[fts_phrase(query)],
+    )
+
+
+def text_index_column(model, query, column):
+    """`column` of the model's rows whose indexed texts contain the query, as a subquery that
+    SQLite runs once, starting from the index (see `text_index_search`)."""
+    name, table = f"{model._meta.db_table}_text", model._meta.db_table
+    sql = (
+        f"SELECT {table}.{column} FROM {name} JOIN {table} ON {table}.id = {name}.rowid "  # noqa: S608  # nosec B608
+        f"WHERE {name} MATCH %s"
+    )
+    return RawSQL(sql, (fts_phrase(query),))  # noqa: S611  # nosec B611
