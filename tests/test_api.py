@@ -256,6 +256,37 @@ def test_anonymous_clients_are_rate_limited_and_staff_are_not(
     assert {staff_api_client.get("/api/v1/topics/").status_code for _ in range(5)} == {200}
 
 
+def test_a_client_cannot_escape_the_rate_limit_by_naming_other_addresses(settings, db, client):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+    }
+    cache.clear()
+    statuses = [
+        client.get("/api/v1/topics/", HTTP_X_FORWARDED_FOR=f"203.0.113.{number}").status_code
+        for number in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_behind_a_proxy_each_client_has_its_own_rate_limit(settings, db, client):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+        "NUM_PROXIES": 1,
+    }
+    cache.clear()
+
+    def status(forwarded_for):
+        # The proxy's own address is the connection's; it appends the client's to the header.
+        return client.get("/api/v1/topics/", HTTP_X_FORWARDED_FOR=forwarded_for).status_code
+
+    assert [status("198.51.100.7") for _ in range(4)] == [200, 200, 200, 429]
+    # A forged entry in front of the proxy's is no other client.
+    assert status("203.0.113.9, 198.51.100.7") == 429
+    assert status("198.51.100.8") == 200
+
+
 def test_the_admin_session_writes_with_csrf(staff_user):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(staff_user)

@@ -138,7 +138,11 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For. The
+# login lockout and the API's rate limit take the address that many entries from the end; with
+# none they take the connection's, so that a client cannot name its own address in the header.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 
 # Staff sessions end after a working day, and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
@@ -243,6 +247,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["trilateral.api_policies.AnonRateThrottle"],
     # Requests per second, minute, hour or day from one anonymous address, e.g. "120/minute".
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    "NUM_PROXIES": PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "trilateral.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
 }
