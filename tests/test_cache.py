@@ -7,12 +7,14 @@ from unittest import mock
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.http import http_date
 
 from meetings.models import Meeting
 from tests.factories import build_meeting_record, this_year
-from trilateral.models import PublicationStatus
+from trilateral.cache import changes_in_bulk
+from trilateral.models import CacheGeneration, PublicationStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +163,22 @@ def test_delete_hides_everywhere_on_the_next_request(client, meeting):
     for path in paths:
         assert not shows(client, path, "Cache Probe"), path
     assert not listed_in_sitemap(client, meeting)
+
+
+def test_changes_in_bulk_bump_the_generation_once_and_show_on_the_next_request(client, meeting):
+    paths = pages_showing(meeting)
+    for path in paths:
+        assert shows(client, path, "Cache Probe"), path
+    before = CacheGeneration.objects.current().generation
+    with transaction.atomic(), changes_in_bulk():
+        meeting.participants.all().delete()
+        meeting.declarations.all().delete()
+        meeting.delete()
+        # Not yet: readers keep the pages of the record as it was until the job commits.
+        assert CacheGeneration.objects.current().generation == before
+    assert CacheGeneration.objects.current().generation == before + 1
+    for path in paths:
+        assert not shows(client, path, "Cache Probe"), path
 
 
 def test_a_scheduled_publication_appears_when_its_time_comes(client, meeting):

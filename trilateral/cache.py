@@ -7,6 +7,8 @@ arrival of a scheduled publication time, so no page outlives a change. Old entri
 read again and expire on their own.
 """
 
+import contextlib
+import contextvars
 import hashlib
 
 from django.conf import settings
@@ -67,10 +69,33 @@ def current_generation():
     return state
 
 
+# Inside `changes_in_bulk()`: the models that changed, for one bump when it ends.
+changed_in_bulk = contextvars.ContextVar("changed_in_bulk", default=None)
+
+
+@contextlib.contextmanager
+def changes_in_bulk():
+    """Record changes inside it bump the generation once, as it ends, rather than once a row: for
+    jobs that change thousands of rows (generate_record). Enter it inside the job's transaction,
+    so that the bump commits with the changes."""
+    changed = set()
+    token = changed_in_bulk.set(changed)
+    try:
+        yield
+    finally:
+        changed_in_bulk.reset(token)
+    if changed:
+        bump_generation()
+
+
 def record_changed(sender, **kwargs):
     """Bumps the generation inside the writer's transaction: readers elsewhere see the new number
     exactly when they can see the change, and a rolled-back change takes its bump with it."""
     if sender._meta.app_label in RECORD_APPS and sender._meta.model_name != "cachegeneration":
+        changed = changed_in_bulk.get()
+        if changed is not None:
+            changed.add(sender)
+            return
         bump_generation(
             schedule_may_change=hasattr(sender, "published_q") or sender.__name__ == "Correction"
         )

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from declarations.models import Commitment, Paragraph
@@ -46,3 +47,21 @@ def test_running_again_replaces_generated_rows_and_keeps_the_real_record(first_m
     assert generated_counts() == first
     assert real_meetings <= set(Meeting.objects.values_list("slug", flat=True))
     assert Meeting.objects.filter(slug="trilateral-industrial-ministers-2024").exists()
+
+
+def test_running_again_leaves_no_history_of_the_generated_rows(first_meeting):
+    call_command("generate_record", **SMALL)
+    history = {model: model.history.count() for model in (Meeting, Paragraph, Commitment)}
+    call_command("generate_record", **SMALL)
+    assert {model: model.history.count() for model in (Meeting, Paragraph, Commitment)} == history
+
+
+def test_a_new_record_shows_on_the_next_anonymous_request(client, settings, first_meeting):
+    settings.PAGE_CACHE = True
+    cache.clear()
+    call_command("generate_record", **SMALL)
+    listing = client.get("/en/meetings/", {"series": "gen-series-1"})
+    assert listing.status_code == 200
+    assert client.get("/en/meetings/", {"series": "gen-series-1"})["X-Cache"] == "hit"
+    call_command("generate_record", **{**SMALL, "seed": 7})
+    assert client.get("/en/meetings/", {"series": "gen-series-1"}).content != listing.content
