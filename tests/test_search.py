@@ -1,6 +1,8 @@
 """/en/search/: a person by any spelling or script, words in any of the three languages, ranked
 full-text search on PostgreSQL, and plain answers to impossible queries."""
 
+import sqlite3
+
 import pytest
 from django.db import connection
 from pytest_django.asserts import assertContains, assertNotContains
@@ -8,6 +10,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from declarations.models import Declaration, Paragraph
 from meetings.models import Person
 from tests.factories import DeclarationFactory, ParagraphFactory, ParticipantFactory
+from trilateral import search
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +201,21 @@ def test_a_query_shorter_than_a_trigram_is_still_found(client, first_meeting):
     found = paragraphs_found("협력")
     assert "3국은 반도체와 배터리 공급망 협력을 강화한다." in found
     assert "3국은 조선소를 방문했다." not in found
+
+
+@on_sqlite
+def test_an_sqlite_without_the_trigram_tokenizer_searches_with_like(first_meeting, monkeypatch):
+    # SQLite before 3.34, which Django still runs on, has no trigram tokenizer.
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    search.sqlite_has_trigram_tokenizer.cache_clear()
+    try:
+        assert not search.sqlite_has_trigram_tokenizer()
+        paragraphs = Paragraph.objects.search("semiconductors")
+        assert "declarations_paragraph_text" not in str(paragraphs.query)
+        assert len(paragraphs) == 1
+        assert Declaration.objects.search("semiconductors").count() == 1
+    finally:
+        search.sqlite_has_trigram_tokenizer.cache_clear()
 
 
 @on_sqlite

@@ -7,6 +7,8 @@ configuration does. SQLite has substring matching alone, through a trigram index
 paragraphs' texts (`SQLiteTextIndex`).
 """
 
+import functools
+import sqlite3
 from functools import reduce
 from operator import or_
 
@@ -151,10 +153,27 @@ class SQLiteTextIndex:
         return True
 
 
+@functools.cache
+def sqlite_has_trigram_tokenizer():
+    """Whether this SQLite library can build `SQLiteTextIndex`: FTS5 compiled in, and the trigram
+    tokenizer, which came with SQLite 3.34. Django runs on older ones, where search keeps its
+    LIKE."""
+    if sqlite3.sqlite_version_info < (3, 34):
+        return False
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute("CREATE VIRTUAL TABLE probe USING fts5(text, tokenize='trigram')")
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
 def ensure_sqlite_text_indexes(using="default", **kwargs):
     """After `migrate` (a post_migrate receiver): the SQLite trigram indexes, built if needed."""
     connection = connections[using]
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and sqlite_has_trigram_tokenizer():
         for label, fields in SQLITE_TEXT_INDEXES.items():
             SQLiteTextIndex(apps.get_model(label), fields).ensure(connection)
 
@@ -163,6 +182,7 @@ def has_text_index(queryset, query):
     """Whether `text_index_search` can find the query in the queryset's rows."""
     return (
         connections[queryset.db].vendor == "sqlite"
+        and sqlite_has_trigram_tokenizer()
         and queryset.model._meta.label in SQLITE_TEXT_INDEXES
         and len(query) >= TRIGRAM_LENGTH
     )
