@@ -94,15 +94,6 @@ class DeclarationQuerySet(PublishableQuerySet):
 
     def search(self, query):
         """Declarations whose title (in any party's wording), summary or text has the query."""
-        paragraphs = Paragraph.objects.search(query)
-        if has_text_index(paragraphs, query):
-            in_paragraphs = Q(pk__in=text_index_column(Paragraph, query, "declaration_id"))
-        elif on_postgresql(self):
-            # Found once, through their indexes, rather than probed declaration by declaration.
-            in_paragraphs = Q(pk__in=paragraphs.values("declaration"))
-        else:
-            # Without those indexes, stopping at each declaration's first match reads less.
-            in_paragraphs = Exists(paragraphs.filter(declaration=OuterRef("pk")))
         match = (
             contains_any(query, *with_translations("title", "summary"))
             | Exists(
@@ -110,7 +101,7 @@ class DeclarationQuerySet(PublishableQuerySet):
                     contains_any(query, "title")
                 )
             )
-            | in_paragraphs
+            | Paragraph.objects.in_declarations_matching(query)
         )
         return ranked_search(self, query, match)
 
@@ -195,6 +186,18 @@ class ParagraphQuerySet(DeclarationChildQuerySet):
         return ranked_search(
             self, query, contains_any(query, *with_translations("heading", "text"))
         )
+
+    def in_declarations_matching(self, query):
+        """A condition on declarations: one of their paragraphs has the query (see `search`)."""
+        if has_text_index(self, query):
+            # Straight from the index, once: `search()`'s join cannot sit inside another query.
+            return Q(pk__in=text_index_column(self.model, query, "declaration_id"))
+        paragraphs = self.search(query)
+        if on_postgresql(self):
+            # Found once, through their indexes, rather than probed declaration by declaration.
+            return Q(pk__in=paragraphs.values("declaration"))
+        # Without those indexes, stopping at each declaration's first match reads less.
+        return Exists(paragraphs.filter(declaration=OuterRef("pk")))
 
 
 class ParagraphManager(NaturalKeyManager.from_queryset(ParagraphQuerySet)):

@@ -194,6 +194,18 @@ def test_a_scheduled_publication_appears_when_its_time_comes(client, meeting):
         assert listed_in_sitemap(client, meeting)
 
 
+def test_a_publication_scheduled_in_bulk_appears_when_its_time_comes(client, meeting):
+    moment = timezone.now() + datetime.timedelta(hours=2)
+    with transaction.atomic(), changes_in_bulk():
+        meeting.published_at = moment
+        meeting.save()
+    for path in pages_showing(meeting):
+        assert not shows(client, path, "Cache Probe"), path
+    with time_machine.travel(moment + datetime.timedelta(seconds=1), tick=False):
+        for path in pages_showing(meeting):
+            assert shows(client, path, "Cache Probe"), path
+
+
 def test_redis_down_still_serves_pages(client, settings, meeting):
     settings.CACHES = {
         "default": {

@@ -461,8 +461,12 @@ class RecordViewSet(ModelViewSet):
 
     def cache_entry(self, content, response):
         """What the cache keeps of a read: see `AnonymousPageCacheMiddleware.cached_api_read`."""
-        throttle_classes = tuple(type(throttle) for throttle in self.get_throttles())
-        return (content, response["Content-Type"], stored_headers(response), throttle_classes)
+        return (
+            content,
+            response["Content-Type"],
+            stored_headers(response),
+            tuple(self.throttle_classes),
+        )
 
     def stored_once_sent(self, chunks, response, key):
         """Passes a streamed body on and, once all of it has gone out, caches it with the

@@ -85,7 +85,12 @@ def changes_in_bulk():
     finally:
         changed_in_bulk.reset(token)
     if changed:
-        bump_generation()
+        bump_generation(schedule_may_change=any(map(may_move_schedule, changed)))
+
+
+def may_move_schedule(model):
+    """Whether a change to the model's rows can move the next scheduled publication."""
+    return hasattr(model, "published_q") or model.__name__ == "Correction"
 
 
 def record_changed(sender, **kwargs):
@@ -96,9 +101,7 @@ def record_changed(sender, **kwargs):
         if changed is not None:
             changed.add(sender)
             return
-        bump_generation(
-            schedule_may_change=hasattr(sender, "published_q") or sender.__name__ == "Correction"
-        )
+        bump_generation(schedule_may_change=may_move_schedule(sender))
 
 
 def connect_signals():

@@ -99,6 +99,11 @@ def similar_names(query, *fields):
     return reduce(or_, (Q(**{f"{field}__trigram_similar": query}) for field in fields))
 
 
+def text_index_name(model):
+    """The FTS5 table of the model's `SQLiteTextIndex`."""
+    return f"{model._meta.db_table}_text"
+
+
 class SQLiteTextIndex:
     """The model's texts (with their translations) in an SQLite FTS5 table whose trigram tokenizer
     indexes every three-character piece, case-insensitively: a query of three characters or more,
@@ -115,7 +120,7 @@ class SQLiteTextIndex:
         from trilateral.translation import with_translations
 
         self.table = model._meta.db_table
-        self.name = f"{self.table}_text"
+        self.name = text_index_name(model)
         self.columns = [model._meta.get_field(name).column for name in with_translations(*fields)]
 
     def statements(self):
@@ -136,13 +141,13 @@ class SQLiteTextIndex:
         }
 
     def ensure(self, connection):
-        """Builds the index unless it is there as defined; True when it was (re)built."""
+        """Builds the index unless it is there as defined."""
         expected = self.statements()
         with connection.cursor() as cursor:
             cursor.execute("SELECT name, sql FROM sqlite_master")
             found = {name: sql for name, sql in cursor.fetchall() if name in expected}
             if found == expected:
-                return False
+                return
             for name in list(expected)[1:]:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
@@ -150,7 +155,6 @@ class SQLiteTextIndex:
                 cursor.execute(statement)
             # Indexes the rows already there.
             cursor.execute(f"INSERT INTO {self.name}({self.name}) VALUES ('rebuild')")  # noqa: S608  # nosec B608
-        return True
 
 
 @functools.cache
@@ -203,7 +207,7 @@ def text_index_search(queryset, query):
     list of matches; joined, it starts from the index. Only `extra()` names a table to join, and
     its conditions name the tables as they are: a query that uses these rows inside another
     takes `text_index_column` instead."""
-    name, table = f"{queryset.model._meta.db_table}_text", queryset.model._meta.db_table
+    name, table = text_index_name(queryset.model), queryset.model._meta.db_table
     # The tables' names are the model's; the query is a bound parameter.
     return queryset.extra(  # noqa: S610  # nosec B610
         tables=[name],
@@ -215,7 +219,7 @@ def text_index_search(queryset, query):
 def text_index_column(model, query, column):
     """`column` of the model's rows whose indexed texts contain the query, as a subquery that
     SQLite runs once, starting from the index (see `text_index_search`)."""
-    name, table = f"{model._meta.db_table}_text", model._meta.db_table
+    name, table = text_index_name(model), model._meta.db_table
     sql = (
         f"SELECT {table}.{column} FROM {name} JOIN {table} ON {table}.id = {name}.rowid "  # noqa: S608  # nosec B608
         f"WHERE {name} MATCH %s"
