@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import transaction
+from django.db import close_old_connections, connection, connections, transaction
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -204,6 +204,30 @@ def test_a_publication_scheduled_in_bulk_appears_when_its_time_comes(client, mee
     with time_machine.travel(moment + datetime.timedelta(seconds=1), tick=False):
         for path in pages_showing(meeting):
             assert shows(client, path, "Cache Probe"), path
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ends a PostgreSQL session")
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_database_ended_between_requests_is_replaced(client, meeting):
+    """The generation, a cached page's only query, stands in for Django's health check of a
+    connection kept from an earlier request. A connection ended by the server (a restart, an
+    idle timeout) is replaced, and the next reader still gets the cached page."""
+    assert shows(client, "/en/meetings/", "Cache Probe")
+    ended = connection.connection.info.backend_pid
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [ended])
+    finally:
+        other.close()
+    # What Django does as each request starts (the test client leaves it out).
+    close_old_connections()
+
+    response = client.get("/en/meetings/")
+    assert response.status_code == 200
+    assert response["X-Cache"] == "hit"
+    assert connection.connection.info.backend_pid != ended
 
 
 def test_redis_down_still_serves_pages(client, settings, meeting):

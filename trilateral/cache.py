@@ -14,7 +14,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -62,11 +62,35 @@ def current_generation():
     """(generation, changed_at): one query, plus a bump when a scheduled time has passed."""
     from trilateral.models import CacheGeneration
 
-    state = CacheGeneration.objects.current()
+    state = checking_connection(CacheGeneration.objects.current)
     if state.next_publication_at and state.next_publication_at <= timezone.now():
         bump_generation()
         state = CacheGeneration.objects.current()
     return state
+
+
+def checking_connection(first_query):
+    """Runs a request's first query as the check of its database connection.
+
+    With CONN_HEALTH_CHECKS, Django sends `SELECT 1` before the first query of every request on
+    a connection kept from an earlier one, to find a connection the server has closed (a
+    restart, an idle timeout). On PostgreSQL that round trip costs a cached page as much as its
+    only query, the generation. Here the query itself is the check: if it fails on a kept
+    connection, that connection is closed and the query is run again on a new one, which is
+    what Django does when its check fails. A second failure is a real fault and is raised."""
+    if (
+        connection.connection is None
+        or not connection.health_check_enabled
+        or connection.health_check_done
+        or connection.in_atomic_block
+    ):
+        return first_query()
+    connection.health_check_done = True
+    try:
+        return first_query()
+    except (InterfaceError, OperationalError):
+        connection.close()
+    return first_query()
 
 
 # Inside `changes_in_bulk()`: the models that changed, for one bump when it ends.
