@@ -1,5 +1,7 @@
 """Operations: health probes, request ids and logs, and honest answers when the database is down."""
 
+import contextlib
+import http.client
 import json
 import logging
 import os
@@ -63,29 +65,31 @@ def fetch(url):
         return error.code, error.headers, error.read().decode()
 
 
-@pytest.fixture
-def server_without_database(tmp_path):
-    """The production server (gunicorn with `make serve`'s settings) pointed at a PostgreSQL port
-    where nothing listens."""
+@contextlib.contextmanager
+def production_server(log, database_url, **settings):
+    """The production server, gunicorn with `make serve`'s settings, on a free port: its address
+    and process. `settings` are environment variables on top of this one's."""
     port = free_port()
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "test-only-secret-key-for-the-database-down-test",
+        "DJANGO_SECRET_KEY": "test-only-secret-key-for-the-production-server-tests",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/postgres",
+        "DATABASE_URL": database_url,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_LOG_LEVEL": "warning",
+        **settings,
     }
-    log = tmp_path / "server.log"
     with log.open("w") as log_file:
-        server = subprocess.Popen(  # noqa: S603 - fixed command line
-            [sys.executable, "-m", "gunicorn", "trilateral.wsgi", "-c", "trilateral/gunicorn.py",
-             "-b", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"],
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "trilateral.wsgi", "-c", "trilateral/gunicorn.py"],
             cwd=ROOT,
             env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        )
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
@@ -94,10 +98,19 @@ def server_without_database(tmp_path):
             except OSError:
                 time.sleep(0.1)
         try:
-            yield base, log
+            yield base, server
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+@pytest.fixture
+def server_without_database(tmp_path):
+    """The production server pointed at a PostgreSQL port where nothing listens."""
+    log = tmp_path / "server.log"
+    database_url = f"postgres://postgres@127.0.0.1:{free_port()}/postgres"
+    with production_server(log, database_url) as (base, _server):
+        yield base, log
 
 
 def test_database_down_gives_503_page_json_and_a_log_line(server_without_database):
@@ -123,6 +136,48 @@ def test_database_down_gives_503_page_json_and_a_log_line(server_without_databas
     output = log.read_text()
     assert "database unavailable" in output
     assert "Traceback" not in output
+
+
+def connections_held(pid, port):
+    """How many established TCP connections to `port` process `pid` has open, read from /proc."""
+    sockets = set()
+    for descriptor in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(descriptor)
+            if target.startswith("socket:["):
+                sockets.add(target.removeprefix("socket:[").removesuffix("]"))
+    held = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port, state, inode = int(fields[1].split(":")[1], 16), fields[3], fields[9]
+        held += local_port == port and state == "01" and inode in sockets
+    return held
+
+
+def test_a_worker_holds_no_more_connections_than_its_cap_and_answers_every_client(tmp_path):
+    """Keep-alive clients past a worker's cap (six per thread) wait for room rather than pile onto
+    one worker, and each is answered: at the cap, the worker closes connections it answers."""
+    database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    with production_server(tmp_path / "server.log", database_url, GUNICORN_THREADS="1") as (
+        base,
+        server,
+    ):
+        [worker] = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        port = int(base.rsplit(":", 1)[1])
+        clients = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(8)]
+        for client in clients:
+            client.connect()
+        statuses = []
+        for client in clients:
+            client.request("GET", "/healthz")
+            response = client.getresponse()
+            response.read()
+            statuses.append(response.status)
+
+        assert statuses == [200] * 8
+        assert connections_held(int(worker), port) <= 6
+        for client in clients:
+            client.close()
 
 
 def test_the_gunicorn_master_does_the_first_request_work_of_every_worker_before_forking():
