@@ -2,12 +2,15 @@
 on the very next request to every page and endpoint that shows it."""
 
 import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import close_old_connections, connection, connections, transaction
+from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -204,6 +207,32 @@ def test_a_publication_scheduled_in_bulk_appears_when_its_time_comes(client, mee
     with time_machine.travel(moment + datetime.timedelta(seconds=1), tick=False):
         for path in pages_showing(meeting):
             assert shows(client, path, "Cache Probe"), path
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["/en/meetings/probe-slug/", "/api/v1/meetings/probe-slug/"])
+def test_readers_who_miss_together_wait_for_one_build(meeting, path):
+    """After a change every reader misses at once; those who arrive while a page or API read is
+    being built are given that build's answer instead of each building it again."""
+    path = path.replace("probe-slug", meeting.slug)
+    readers = 6
+    together = threading.Barrier(readers)
+
+    def read(_):
+        client = Client()
+        together.wait()
+        try:
+            response = client.get(path)
+            return response.status_code, response["X-Cache"], response.content
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(readers) as pool:
+        answers = list(pool.map(read, range(readers)))
+
+    assert [status for status, _, _ in answers] == [200] * readers
+    assert sorted(source for _, source, _ in answers) == ["hit"] * (readers - 1) + ["miss"]
+    assert len({content for *_, content in answers}) == 1
 
 
 @pytest.mark.postgres
