@@ -169,7 +169,8 @@ _builds_in_flight_lock = threading.Lock()
 
 
 def built_once(key, cached, build):
-    """`cached()`, the entry a cache holds, else the response `build()` makes and stores.
+    """After a miss of `key`: the response `build()` makes and stores, or, when another thread
+    of this process is building it already, `cached()` once that build has stored it.
 
     Misses of one key in one process build it once: after a change, every thread of every worker
     misses the popular pages at the same moment, and each would build the same page at once,
@@ -189,9 +190,7 @@ def built_once(key, cached, build):
         found = cached()
         return found if found is not None else build()
     try:
-        # Stored since this thread missed, by a build that ended meanwhile.
-        found = cached()
-        return found if found is not None else build()
+        return build()
     finally:
         with _builds_in_flight_lock:
             del _builds_in_flight[key]
