@@ -43,7 +43,7 @@ serve: install
 ## Benchmark the production server on a large record (SQLite, or DATABASE_URL); needs wrk.
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 ## Extract the interface strings into locale/{ko,ja} and compile them; needs GNU gettext.
 ## Translate every new or fuzzy entry of the .po files, then run it again.

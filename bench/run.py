@@ -24,6 +24,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from trilateral.gunicorn import CONNECTIONS_PER_THREAD
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RESULTS = ROOT / "bench" / "results"
@@ -168,6 +170,18 @@ def wrk(url, connections, seconds):
     ).stdout
 
 
+def warmup_connections(args, cache):
+    """With a warm cache, as many connections as all workers hold together: a worker takes at
+    most its share, so every worker serves the page and stores it in its own local-memory cache
+    before the clock starts. (With fewer, a worker that took no connection in the warm-up
+    builds the page during the measurement, while its other connections wait.) Uncached, the
+    row's own number: each page costs tens of milliseconds, and the requests still queued when
+    a larger warm-up ended would be served in the measured time."""
+    if not cache:
+        return args.connections
+    return max(args.connections, args.workers * args.threads * CONNECTIONS_PER_THREAD)
+
+
 def load(url, connections, seconds):
     output = wrk(url, connections, seconds)
     if not re.search(r"^\s+99%\s+[\d.]+(us|ms|s|m|h)\s*$", output, re.M):
@@ -257,7 +271,7 @@ def main():
                 if args.warmup:
                     # Not measured: every worker reaches the page (its own local-memory cache,
                     # its first query of the kind) before the clock starts.
-                    wrk(server.base + final, args.connections, args.warmup)
+                    wrk(server.base + final, warmup_connections(args, cache), args.warmup)
                 rows[(name, mode)] = load(server.base + final, args.connections, args.seconds)
             for name, path in EXPORTS:
                 # The fastest of five: with a warm cache, every worker has it cached by then.

@@ -17,7 +17,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # while the other core idled. Holding this many, a worker stops accepting; with all but
 # `threads` of them idle between requests, it closes the next connection it answers
 # (`Connection: close`), and that client reconnects to a worker with room.
-worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", threads * 6))
+CONNECTIONS_PER_THREAD = 6
+worker_connections = int(
+    os.environ.get("GUNICORN_WORKER_CONNECTIONS", threads * CONNECTIONS_PER_THREAD)
+)
 # Recycle workers now and then so that a slow leak can never grow without bound; seldom, since
 # a new worker starts with an empty local-memory cache and builds every page again (at 20,000
 # requests, each worker of the benchmark's warm-cache run started afresh every half minute).
