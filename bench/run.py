@@ -24,7 +24,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from trilateral.gunicorn import CONNECTIONS_PER_THREAD
+from trilateral.gunicorn import connections_per_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -179,7 +179,7 @@ def warmup_connections(args, cache):
     a larger warm-up ended would be served in the measured time."""
     if not cache:
         return args.connections
-    return max(args.connections, args.workers * args.threads * CONNECTIONS_PER_THREAD)
+    return max(args.connections, args.workers * connections_per_worker(args.threads))
 
 
 def load(url, connections, seconds):

@@ -38,7 +38,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ModelViewSet
 
 from trilateral.api_policies import CSVRenderer
-from trilateral.cache import API_READ, CACHE_SECONDS, cache_key
+from trilateral.cache import CACHE_SECONDS
 from trilateral.filters import SLUG_OR_CODE
 from trilateral.links import record_path
 from trilateral.middleware import (
@@ -434,7 +434,7 @@ class RecordViewSet(ModelViewSet):
             or isinstance(request.accepted_renderer, renderers.BrowsableAPIRenderer)
         ):
             return build()
-        key = cache_key(request._request, state.generation, API_READ)
+        key = request.api_read_key
         response = build()
         if response.status_code != 200:
             return response

@@ -168,9 +168,10 @@ _builds_in_flight = {}
 _builds_in_flight_lock = threading.Lock()
 
 
-def built_once(key, cached, build):
-    """After a miss of `key`: the response `build()` makes and stores, or, when another thread
-    of this process is building it already, `cached()` once that build has stored it.
+def cached_or_built_once(key, cached, build):
+    """`cached()`, the entry the cache holds under `key`; on a miss, the response `build()`
+    makes and stores, or, when another thread of this process is building it already,
+    `cached()` once that build has stored it.
 
     Misses of one key in one process build it once: after a change, every thread of every worker
     misses the popular pages at the same moment, and each would build the same page at once,
@@ -178,6 +179,9 @@ def built_once(key, cached, build):
     that takes 40 ms alone). The others wait for that build and read what it stored. One that
     finds nothing stored (an error page, a response that is not cached) or waits past
     WAIT_FOR_BUILD_SECONDS builds its own answer."""
+    found = cached()
+    if found is not None:
+        return found
     with _builds_in_flight_lock:
         done = _builds_in_flight.get(key)
         if done is None:
@@ -224,15 +228,15 @@ class AnonymousPageCacheMiddleware:
             # The view will meet the same fault and answer with the 503 page.
             return self.get_response(request)
         if is_api_read:
-            # The generation the API's view files its response under, read once per request.
-            request.record_generation = state
-            return self.cached_api_read(request, state) or built_once(
-                cache_key(request, state.generation, API_READ),
-                lambda: self.cached_api_read(request, state),
-                lambda: self.get_response(request),
+            key = cache_key(request, state.generation, API_READ)
+            # What the API's view files its response under: the key this read looks up, worked
+            # out once, before the view sets the language `?lang=` asks for.
+            request.record_generation, request.api_read_key = state, key
+            return cached_or_built_once(
+                key, lambda: self.cached_api_read(request, key), lambda: self.get_response(request)
             )
         key = cache_key(request, state.generation, "page")
-        return self.cached_page(key) or built_once(
+        return cached_or_built_once(
             key, lambda: self.cached_page(key), lambda: self.build_page(request, key, state)
         )
 
@@ -257,7 +261,7 @@ class AnonymousPageCacheMiddleware:
         return response
 
     @staticmethod
-    def cached_api_read(request, state):
+    def cached_api_read(request, key):
         """An API read the cache holds, or None.
 
         What DRF would do first cannot change that answer: it was stored from a read of the
@@ -265,7 +269,7 @@ class AnonymousPageCacheMiddleware:
         permissions, content negotiation and `?lang=` had let through. The view's rate limits
         still count the read, as DRF's own check would; a read over a limit goes on to DRF,
         which refuses it with its 429 (a refusal is not counted)."""
-        entry = cache.get(cache_key(request, state.generation, API_READ))
+        entry = cache.get(key)
         if entry is None:
             return None
         content, content_type, headers, throttle_classes = entry

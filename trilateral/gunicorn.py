@@ -11,16 +11,22 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-# Every worker races to accept each new connection, a keep-alive client stays with the worker
-# that won it, and a worker runs on one core at a time (the GIL). Uncapped, one worker could hold
-# nearly every client (32 of a load test's 32, serving them at a third of the machine's pace)
-# while the other core idled. Holding this many, a worker stops accepting; with all but
-# `threads` of them idle between requests, it closes the next connection it answers
-# (`Connection: close`), and that client reconnects to a worker with room.
-CONNECTIONS_PER_THREAD = 6
-worker_connections = int(
-    os.environ.get("GUNICORN_WORKER_CONNECTIONS", threads * CONNECTIONS_PER_THREAD)
-)
+
+
+def connections_per_worker(threads):
+    """How many connections one worker holds before it stops accepting (six per thread).
+
+    Every worker races to accept each new connection, a keep-alive client stays with the worker
+    that won it, and a worker runs on one core at a time (the GIL). Uncapped, one worker could
+    hold nearly every client (32 of a load test's 32, serving them at a third of the machine's
+    pace) while the other core idled. Holding this many, a worker stops accepting; with all but
+    `threads` of them idle between requests, it closes the next connection it answers
+    (`Connection: close`), and that client reconnects to a worker with room."""
+    return int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", threads * 6))
+
+
+worker_connections = connections_per_worker(threads)
+
 # Recycle workers now and then so that a slow leak can never grow without bound; seldom, since
 # a new worker starts with an empty local-memory cache and builds every page again (at 20,000
 # requests, each worker of the benchmark's warm-cache run started afresh every half minute).
