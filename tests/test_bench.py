@@ -39,6 +39,8 @@ def test_the_benchmarks_load_comes_from_many_clients_each_with_its_own_api_limit
         statuses = [fetch(url)[0] for _ in range(6)]
         assert statuses == [200] * 5 + [429]
 
-        measured = load(url, connections=4, seconds=2)
-        assert measured["rps"] * 2 > 5 * 10
+        seconds = 2
+        measured = load(url, connections=4, seconds=seconds)
+        requests = measured["rps"] * seconds
+        assert requests > 10 * 5
         assert measured["errors"] == 0
