@@ -167,9 +167,9 @@ def to_ms(text):
 
 
 def wrk(url, connections, seconds):
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    options = ["-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--script", CLIENTS_SCRIPT]
     return subprocess.run(  # noqa: S603
-        [*command, "--script", str(CLIENTS_SCRIPT), url],
+        ["wrk", *options, url],  # noqa: S607
         capture_output=True,
         text=True,
         check=True,
