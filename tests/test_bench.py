@@ -5,7 +5,7 @@ import shutil
 import pytest
 from django.test import override_settings
 
-from bench.run import environment, load, manage
+from bench.run import BASELINE_AGAIN, MODES, TARGETS, environment, goals, load, manage
 from tests.test_operations import fetch, production_server
 
 
@@ -37,3 +37,58 @@ def test_the_benchmarks_load_comes_from_many_clients_each_with_its_own_api_limit
         requests = measured["rps"] * seconds
         assert requests > 10 * 5
         assert measured["errors"] == 0
+
+
+def a_run(rps, p99=50.0):
+    """Rows and query counts of one benchmark run: the baseline at 2,000 requests/s, every page
+    at `rps` in both modes, five queries on either record."""
+    rows = {
+        (name, mode): {"rps": rps, "p50": 10.0, "p99": p99, "errors": 0}
+        for name, _ in [*TARGETS, (BASELINE_AGAIN, None)]
+        for mode in MODES
+    }
+    for name in (TARGETS[0][0], BASELINE_AGAIN):
+        for mode in MODES:
+            rows[(name, mode)]["rps"] = 2000
+    counts = {name: (200, 5, 1024) for name, _ in TARGETS}
+    return rows, counts, dict(counts)
+
+
+def test_the_benchmark_report_reads_each_goal_off_the_run():
+    rows, large, small = a_run(rps=1800)
+    rows[("search", "warm cache")]["rps"] = 1500
+    rows[("home", "uncached")].update(rps=400, p99=140.0, errors=3)
+    large["topic page"] = (200, 7, 1024)
+
+    verdicts = goals(rows, large, small, connections=32)
+
+    assert [(verdict.goal, verdict.met, verdict.detail) for verdict in verdicts] == [
+        (
+            "warm-cache pages at 80 % of the baseline or more",
+            False,
+            "75% to 90% over 12 rows; missed by search (75%)",
+        ),
+        (
+            "uncached pages and API lists at 25 % of the baseline or more",
+            False,
+            "20% to 90% over 12 rows; missed by home (20%)",
+        ),
+        (
+            "p99 under 100 ms at 32 connections, uncached",
+            False,
+            "50 ms to 140 ms over 12 rows; missed by home (140 ms)",
+        ),
+        ("p99 under 100 ms at 32 connections, warm cache", True, "50 ms over 12 rows"),
+        ("no errors", False, "0 to 3 over 24 rows; missed by home, uncached (3)"),
+        (
+            "each page runs as many queries on the large record as on the small one",
+            False,
+            "+0 to +2 over 12 rows; missed by topic page (+2)",
+        ),
+    ]
+
+
+def test_a_run_that_meets_every_goal_says_so():
+    rows, large, small = a_run(rps=1600)
+    verdicts = goals(rows, large, small, connections=32)
+    assert [verdict.met for verdict in verdicts] == [True] * 6
