@@ -1,8 +1,13 @@
+import datetime
+import random
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import timezone
 
 from declarations.models import Commitment, Paragraph
+from meetings.management.commands.generate_record import held_on
 from meetings.models import Meeting, Participant
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +42,20 @@ def test_generates_the_requested_shape_and_publishes_it(first_meeting):
     assert Meeting.objects.published().filter(slug__startswith="gen-").count() == 6
     for meeting in Meeting.objects.filter(slug__startswith="gen-"):
         meeting.full_clean()
+    today = timezone.localdate()
+    years = Meeting.objects.filter(slug__startswith="gen-").values_list("year", flat=True)
+    assert set(years) == {today.year - 2, today.year - 1, today.year}
+
+
+def test_a_generated_meeting_was_held_on_or_before_today():
+    rnd = random.Random(1)
+    new_year = datetime.date(2026, 1, 1)
+    assert {held_on(rnd, 2026, new_year) for _ in range(50)} == {new_year}
+    mid_year = datetime.date(2026, 7, 15)
+    days = {held_on(rnd, 2026, mid_year) for _ in range(2000)}
+    assert (min(days), max(days)) == (new_year, mid_year)
+    days = {held_on(rnd, 2025, mid_year) for _ in range(5000)}
+    assert (min(days), max(days)) == (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
 
 
 def test_running_again_replaces_generated_rows_and_keeps_the_real_record(first_meeting):

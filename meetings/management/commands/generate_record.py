@@ -1,9 +1,9 @@
 """Generate a large, realistic record for benchmarks and scale tests.
 
-Sixty years of several annual series: by default 17 series of 60 editions = 1,020 meetings with
-5 participants each, one declaration per meeting with 50 paragraphs and 5 commitments. All
-generated rows are marked by slugs beginning with `gen-`, and running the command again replaces
-them, so it never touches the real record.
+Sixty years of several annual series, up to this year: by default 17 series of 60 editions =
+1,020 meetings with 5 participants each, one declaration per meeting with 50 paragraphs and 5
+commitments. All generated rows are marked by slugs beginning with `gen-`, and running the
+command again replaces them, so it never touches the real record.
 """
 
 import datetime
@@ -78,6 +78,14 @@ class Progress:
     def finish(self):
         if self.enabled:
             self.stream.write("\n")
+
+
+def held_on(rnd, year, today):
+    """A day of the year on or before today: every generated meeting has been held (this
+    year's too), as its status, its declaration and its place among the past meetings say."""
+    first = datetime.date(year, 1, 1)
+    last = min(today, datetime.date(year, 12, 31))
+    return first + datetime.timedelta(days=rnd.randint(0, (last - first).days))
 
 
 class Command(BaseCommand):
@@ -209,7 +217,8 @@ class Command(BaseCommand):
             **published,
         )
         series.members.set(members)
-        first_year = 2026 - options["years"]
+        today = timezone.localdate()
+        first_year = today.year - options["years"]
         meetings = Meeting.objects.bulk_create(
             Meeting(
                 series=series,
@@ -218,9 +227,7 @@ class Command(BaseCommand):
                 slug=f"{PREFIX}s{index + 1}-{first_year + edition}",
                 status=MeetingStatus.HELD,
                 year=first_year + edition,
-                start_date=datetime.date(
-                    first_year + edition, rnd.randint(1, 12), rnd.randint(1, 28)
-                ),
+                start_date=held_on(rnd, first_year + edition, today),
                 host_country=members[edition % 3],
                 city="Generated City",
                 venue="Conference Hall",
