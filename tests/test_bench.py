@@ -5,7 +5,7 @@ import shutil
 import pytest
 from django.test import override_settings
 
-from bench.run import BASELINE_AGAIN, MODES, TARGETS, environment, goals, load, manage
+from bench.run import MODES, TARGETS, environment, goals, load, manage
 from tests.test_operations import fetch, production_server
 
 
@@ -40,16 +40,15 @@ def test_the_benchmarks_load_comes_from_many_clients_each_with_its_own_api_limit
 
 
 def a_run(rps, p99=50.0):
-    """Rows and query counts of one benchmark run: the baseline at 2,000 requests/s, every page
-    at `rps` in both modes, five queries on either record."""
+    """Rows and query counts of one benchmark run: every page at `rps` in both modes, the
+    baseline at 2,000 requests/s beside each, five queries on either record."""
     rows = {
-        (name, mode): {"rps": rps, "p50": 10.0, "p99": p99, "errors": 0}
-        for name, _ in [*TARGETS, (BASELINE_AGAIN, None)]
+        (name, mode): {"rps": rps, "p50": 10.0, "p99": p99, "errors": 0, "baseline": 2000}
+        for name, _ in TARGETS[1:]
         for mode in MODES
     }
-    for name in (TARGETS[0][0], BASELINE_AGAIN):
-        for mode in MODES:
-            rows[(name, mode)]["rps"] = 2000
+    for mode in MODES:
+        rows[(TARGETS[0][0], mode)] = {"rps": 2000, "p50": 5.0, "p99": 20.0, "errors": 0}
     counts = {name: (200, 5, 1024) for name, _ in TARGETS}
     return rows, counts, dict(counts)
 
@@ -57,6 +56,9 @@ def a_run(rps, p99=50.0):
 def test_the_benchmark_report_reads_each_goal_off_the_run():
     rows, large, small = a_run(rps=1800)
     rows[("search", "warm cache")]["rps"] = 1500
+    rows[("API people list", "warm cache")]["rps"] = 1592
+    # Measured as the machine slowed: compared with the baseline measured beside it.
+    rows[("calendar", "warm cache")].update(rps=900, baseline=1000)
     rows[("home", "uncached")].update(rps=400, p99=140.0, errors=3)
     large["topic page"] = (200, 7, 1024)
 
@@ -66,12 +68,12 @@ def test_the_benchmark_report_reads_each_goal_off_the_run():
         (
             "warm-cache pages at 80 % of the baseline or more",
             False,
-            "75% to 90% over 12 rows; missed by search (75%)",
+            "75.0% to 90.0% over 12 rows; missed by search (75.0%), API people list (79.6%)",
         ),
         (
             "uncached pages and API lists at 25 % of the baseline or more",
             False,
-            "20% to 90% over 12 rows; missed by home (20%)",
+            "20.0% to 90.0% over 12 rows; missed by home (20.0%)",
         ),
         (
             "p99 under 100 ms at 32 connections, uncached",
