@@ -404,8 +404,7 @@ def render(args, database_url, rows, memory, large, small, load_before, verdicts
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     lines = [
         f"### {engine}: {args.connections} connections, {args.seconds}s per row after "
-        f"{args.warmup}s of warm-up, the baseline again for {args.baseline_seconds}s after each "
-        "page, "
+        f"{args.warmup}s of warm-up, the baseline for {args.baseline_seconds}s after each page, "
         f"{args.workers} workers x {args.threads} threads; load average before the run "
         f"{load_before:.1f} on {os.cpu_count()} CPUs",
         "",
