@@ -1,10 +1,11 @@
 """The home page, search and robots.txt, and the pieces every public page view shares."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import Exists, F, Min, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -136,6 +137,8 @@ class FilteredListView(FilterView):
 # The topic-by-year table shows this many years at a time, newest last: the home page the latest
 # ones, the topics page one page of them after another.
 MATRIX_YEARS = 10
+# Editions on the home page's timeline.
+TIMELINE_EDITIONS = 10
 
 
 def covered_years(declarations):
@@ -253,8 +256,9 @@ def government_organization(organization):
     return data
 
 
-def series_event_series(series, meetings, request):
-    """A meeting series and its editions as a schema.org EventSeries."""
+def series_event_series(series, meetings, first_date, request):
+    """A meeting series, the editions the page shows and the date of its first as a schema.org
+    EventSeries."""
     data = {
         "@context": "https://schema.org",
         "@type": "EventSeries",
@@ -267,9 +271,8 @@ def series_event_series(series, meetings, request):
     }
     if series.description:
         data["description"] = markdown_to_text(series.localized("description"))
-    dated = [meeting.start_date for meeting in meetings if meeting.start_date]
-    if dated:
-        data["startDate"] = min(dated).isoformat()
+    if first_date:
+        data["startDate"] = first_date.isoformat()
     if series.cadence in CADENCE_YEARS:
         data["eventSchedule"] = {
             "@type": "Schedule",
@@ -344,13 +347,19 @@ class HomeView(TemplateView):
         context["series"] = series
         if series is None:
             return context
+        editions = Meeting.objects.published().filter(series=series)
+        # The latest editions, oldest first; the list of meetings has them all. One a year,
+        # the timeline would otherwise grow with the series for as long as it meets.
         meetings = list(
-            Meeting.objects.published()
-            .filter(series=series)
-            .select_related("host_country")
+            editions.select_related("host_country")
             .prefetch_related(Prefetch("declarations", queryset=Declaration.objects.published()))
-            .order_by("edition")
-        )
+            .order_by("-edition")[: TIMELINE_EDITIONS + 1]
+        )[::-1]
+        if len(meetings) > TIMELINE_EDITIONS:
+            meetings = meetings[1:]
+            context["timeline_more_url"] = (
+                f"{reverse('meetings:meeting_list')}?{urlencode({'series': series.slug})}"
+            )
         held = [meeting for meeting in meetings if meeting.status == MeetingStatus.HELD]
         declarations = Declaration.objects.published().filter(meeting__series=series)
         # The latest years; the topics page has every year, a page at a time.
@@ -359,6 +368,7 @@ class HomeView(TemplateView):
         if len(all_years) > MATRIX_YEARS:
             context["matrix_more_url"] = reverse("declarations:topic_list")
         upcoming = next_edition(series, meetings)
+        first_date = editions.aggregate(first=Min("start_date"))["first"]
         context.update(
             meetings=meetings,
             latest=held[-1] if held else None,
@@ -366,7 +376,7 @@ class HomeView(TemplateView):
             expected=upcoming if isinstance(upcoming, ExpectedEdition) else None,
             matrix_years=years,
             matrix_rows=rows,
-            json_ld=series_event_series(series, meetings, self.request),
+            json_ld=series_event_series(series, meetings, first_date, self.request),
         )
         return context
 

@@ -121,6 +121,43 @@ def test_home_table_shows_the_latest_ten_years_and_links_the_rest(client, first_
     )
 
 
+def test_home_timeline_shows_the_latest_ten_editions_and_links_the_rest(client, first_meeting):
+    first = first_meeting_object()
+    for edition in range(2, 15):
+        MeetingFactory(
+            series=first.series,
+            edition=edition,
+            title=f"Meeting number {edition}",
+            start_date=datetime.date(2023 + edition, 6, 1),
+        )
+    response = client.get("/en/")
+    timeline = response.content.decode().split('id="editions-heading"')[1].split("</section>")[0]
+    years = [
+        int(year) for year in re.findall(r'<span class="timeline-year">(\d{4})</span>', timeline)
+    ]
+    # Editions 5 to 14, and the one the cadence expects next.
+    assert years == [*range(2028, 2038), 2038]
+    assert "First Trilateral Industrial Ministers" not in timeline
+    assertContains(
+        response,
+        f'<a href="/en/meetings/?series={first.series.slug}">'
+        "Earlier editions in the list of meetings</a>",
+        html=True,
+    )
+    data = json_ld(response)
+    assert [event["name"] for event in data["subEvent"]] == [
+        f"Meeting number {edition}" for edition in range(5, 15)
+    ]
+    # The series began with its first edition, which the timeline no longer shows.
+    assert data["startDate"] == "2024-06-26"
+
+
+def test_home_timeline_of_a_few_editions_shows_them_all(client, first_meeting):
+    response = client.get("/en/")
+    assertNotContains(response, "Earlier editions in the list of meetings")
+    assert len(json_ld(response)["subEvent"]) == 1
+
+
 def test_home_describes_the_series_as_a_schema_org_event_series(client, first_meeting):
     data = json_ld(client.get("/en/"))
     assert data["@type"] == "EventSeries"
