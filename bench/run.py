@@ -5,8 +5,8 @@ drives it with wrk for each page type and API endpoint, uncached and with a warm
 between two measures of a minimal Django view, the baseline of what this stack does on this
 machine. Reports requests/s, p50 and p99 latency, errors, the ratio to the baseline, memory per
 worker, and each page's query count on the large record against a small one, and reads the
-goals off the run: met or not, and which rows miss them. It fails when a page runs more queries
-on the large record than on the small one.
+goals off the run: met or not, and which rows miss them. It fails when a page runs a different
+number of queries on the large record than on the small one.
 
     make bench                                  # SQLite
     make bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/trilateral_bench
@@ -321,7 +321,7 @@ def main():
     print(report)
     for verdict in verdicts:
         if verdict.goal == QUERY_BUDGET and not verdict.met:
-            sys.exit(f"A page's query count grows with the record: {verdict.detail}")
+            sys.exit(f"A page's query count depends on the record's size: {verdict.detail}")
 
 
 class Verdict(typing.NamedTuple):

@@ -1,9 +1,6 @@
 """The API's series, meetings, participants, people, organizations and countries."""
 
-from urllib.parse import urlencode
-
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -43,6 +40,7 @@ from trilateral.api import (
     visible,
     with_summaries,
 )
+from trilateral.links import filtered_list_path
 
 PUBLICATION_FIELDS = ["publication_status", "published_at"]
 RECORD_FIELDS = ["created_at", "updated_at"]
@@ -218,7 +216,7 @@ class FilteredListURLField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, record):
-        url = f"{reverse(self.list_view)}?{urlencode({self.filter_name: record.slug})}"
+        url = filtered_list_path(self.list_view, **{self.filter_name: record.slug})
         return self.context["request"].build_absolute_uri(url)
 
 

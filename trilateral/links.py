@@ -1,6 +1,7 @@
 """Addresses of records: each view is reversed once, not once per record it links to."""
 
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -33,3 +34,10 @@ def record_path(view_name, lookup):
     if path.count(lookup) == 1:
         _around_lookup[key] = tuple(path.split(lookup))
     return path
+
+
+def filtered_list_path(view_name, **filters):
+    """The address of a list filtered to one record (`filtered_list_path("meetings:meeting_list",
+    series=slug)`): where a page or an API record links to children that grow with every
+    meeting, listed a page at a time."""
+    return f"{reverse(view_name)}?{urlencode(filters)}"

@@ -1,7 +1,6 @@
 """The home page, search and robots.txt, and the pieces every public page view shares."""
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import InvalidPage, Paginator
@@ -25,6 +24,7 @@ from meetings.models import (
     edition_ordinal,
 )
 from trilateral.filters import SEARCH_MAX_LENGTH, ListSelect
+from trilateral.links import filtered_list_path
 from trilateral.markdown import markdown_to_text
 from trilateral.translation import with_translations
 
@@ -357,8 +357,8 @@ class HomeView(TemplateView):
         )[::-1]
         if len(meetings) > TIMELINE_EDITIONS:
             meetings = meetings[1:]
-            context["timeline_more_url"] = (
-                f"{reverse('meetings:meeting_list')}?{urlencode({'series': series.slug})}"
+            context["timeline_more_url"] = filtered_list_path(
+                "meetings:meeting_list", series=series.slug
             )
         held = [meeting for meeting in meetings if meeting.status == MeetingStatus.HELD]
         declarations = Declaration.objects.published().filter(meeting__series=series)
