@@ -13,6 +13,14 @@ PLAIN_LOOKUP = re.compile(r"[-a-zA-Z0-9_]+")
 
 # (view name, URLconf, script prefix, language) → the address around the lookup.
 _around_lookup = {}
+# (view name, URLconf, script prefix, language) → the address of a list view.
+_list_paths = {}
+
+
+def reversed_once_key(view_name):
+    """What a reversed address depends on besides the view: the URLconf, the script prefix and
+    the language (the language prefix of the public pages)."""
+    return (view_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
 
 
 def record_path(view_name, lookup):
@@ -26,7 +34,7 @@ def record_path(view_name, lookup):
     lookup = str(lookup)
     if not PLAIN_LOOKUP.fullmatch(lookup):
         return reverse(view_name, args=[lookup])
-    key = (view_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+    key = reversed_once_key(view_name)
     around = _around_lookup.get(key)
     if around is not None:
         return f"{around[0]}{lookup}{around[1]}"
@@ -39,5 +47,9 @@ def record_path(view_name, lookup):
 def filtered_list_path(view_name, **filters):
     """The address of a list filtered to one record (`filtered_list_path("meetings:meeting_list",
     series=slug)`): where a page or an API record links to children that grow with every
-    meeting, listed a page at a time."""
-    return f"{reverse(view_name)}?{urlencode(filters)}"
+    meeting, listed a page at a time. An API list links one for each of its records."""
+    key = reversed_once_key(view_name)
+    path = _list_paths.get(key)
+    if path is None:
+        path = _list_paths[key] = reverse(view_name)
+    return f"{path}?{urlencode(filters)}"

@@ -150,6 +150,12 @@ def test_home_timeline_shows_the_latest_ten_editions_and_links_the_rest(client, 
     ]
     # The series began with its first edition, which the timeline no longer shows.
     assert data["startDate"] == "2024-06-26"
+    # The link lists the editions the timeline leaves out, and only the series' own.
+    MeetingFactory(title="A meeting of another series")
+    earlier = client.get(f"/en/meetings/?series={first.series.slug}")
+    assertNotContains(earlier, "A meeting of another series")
+    assertContains(earlier, "Meeting number 4")
+    assertContains(earlier, "First Trilateral Industrial Ministers")
 
 
 def test_home_timeline_of_a_few_editions_shows_them_all(client, first_meeting):
