@@ -2,6 +2,7 @@
 on the very next request to every page and endpoint that shows it."""
 
 import datetime
+import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
@@ -9,6 +10,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import close_old_connections, connection, connections, transaction
 from django.test import Client
 from django.utils import timezone
@@ -182,6 +184,48 @@ def test_changes_in_bulk_bump_the_generation_once_and_show_on_the_next_request(c
     assert CacheGeneration.objects.current().generation == before + 1
     for path in paths:
         assert not shows(client, path, "Cache Probe"), path
+
+
+def test_a_generated_record_shows_on_the_next_request(client, meeting):
+    """generate_record inserts its rows in bulk, which sends no signal for any of them."""
+    before = client.get("/api/v1/meetings/").json()["count"]
+    assert client.get("/api/v1/meetings/")["X-Cache"] == "hit"
+    options = ["--series", "1", "--years", "3", "--paragraphs", "2", "--quiet"]
+    call_command("generate_record", *options, stdout=io.StringIO())
+    assert client.get("/api/v1/meetings/").json()["count"] == before + 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restored_backup_shows_on_the_next_request(client, tmp_path, meeting):
+    """A restore loads its rows in bulk into an empty database, which a running site may have
+    served (and cached) while it was empty."""
+    call_command("backup_record", str(tmp_path / "record.json.gz"), verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    paths = pages_showing(meeting)
+    for path in paths:
+        assert not shows(client, path, "Cache Probe"), path
+    call_command("restore_record", str(tmp_path / "record.json.gz"), verbosity=0)
+    for path in paths:
+        assert shows(client, path, "Cache Probe"), path
+
+
+def test_a_database_put_behind_a_shared_cache_never_reads_the_pages_of_the_one_before(
+    client, meeting
+):
+    """A database made anew (restored from a backup, rebuilt) counts its generations from one
+    again, while a shared cache (Redis) still holds the pages of the database it replaced, filed
+    under the same numbers."""
+    assert shows(client, "/en/meetings/", "Cache Probe")
+    assert shows(client, "/api/v1/meetings/", "Cache Probe")
+    generation = CacheGeneration.objects.current().generation
+    # The other database: its meeting has another title, and it reached the same generation
+    # number at its own moment. `update()` sends no signal, so nothing here bumps it.
+    Meeting.objects.filter(pk=meeting.pk).update(title="Other Database Ministers Meeting")
+    CacheGeneration.objects.filter(pk=1).update(
+        generation=generation, changed_at=timezone.now() + datetime.timedelta(seconds=1)
+    )
+    assert shows(client, "/en/meetings/", "Other Database")
+    assert shows(client, "/api/v1/meetings/", "Other Database")
 
 
 def test_a_scheduled_publication_appears_when_its_time_comes(client, meeting):

@@ -14,6 +14,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from trilateral.cache import changes_in_bulk
+
 FORMAT = "trilateral-backup"
 FORMAT_VERSION = 1
 # Accounts come along so that the history's "who" survives a restore; sessions, login attempts
@@ -149,7 +151,9 @@ def restore_backup(path):
             f"The database is not empty (it has {', '.join(occupied[:5])}…); restore needs an "
             "empty, migrated database."
         )
-    with transaction.atomic():
+    # Bulk inserts send no signal: the restore bumps the cache's generation once, as it commits,
+    # or a site that served the empty database would keep serving its cached pages.
+    with transaction.atomic(), changes_in_bulk():
         RowLoader().load(document["objects"])
         # Rows arrived with their ids; move each id sequence past them (PostgreSQL).
         statements = connection.ops.sequence_reset_sql(no_style(), models)

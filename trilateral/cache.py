@@ -5,6 +5,10 @@ database so that every worker and every app server sees the same one. Any change
 (save, delete, a many-to-many change) bumps it once the transaction commits, and so does the
 arrival of a scheduled publication time, so no page outlives a change. Old entries are never
 read again and expire on their own.
+
+The key holds the moment of the last bump beside the number. A database made anew (restored
+from a backup, rebuilt) counts from one again, and a shared cache may still hold the pages of the
+database it replaced under the same numbers, but not under the same moments.
 """
 
 import contextlib
@@ -96,23 +100,22 @@ def checking_connection(first_query):
     return first_query()
 
 
-# Inside `changes_in_bulk()`: the models that changed, for one bump when it ends.
-changed_in_bulk = contextvars.ContextVar("changed_in_bulk", default=None)
+# True inside `changes_in_bulk()`, whose end bumps the generation for every change made in it.
+in_bulk = contextvars.ContextVar("in_bulk", default=False)
 
 
 @contextlib.contextmanager
 def changes_in_bulk():
-    """Record changes inside it bump the generation once, as it ends, rather than once a row: for
-    jobs that change thousands of rows (generate_record). Enter it inside the job's transaction,
-    so that the bump commits with the changes."""
-    changed = set()
-    token = changed_in_bulk.set(changed)
+    """A job that changes thousands of rows (generate_record, a restore) bumps the generation once,
+    as it ends, rather than once a row. It bumps it whether or not any row said it changed: bulk
+    inserts and updates send no signal. Enter it inside the job's transaction, so that the bump
+    commits with the changes."""
+    token = in_bulk.set(True)
     try:
         yield
     finally:
-        changed_in_bulk.reset(token)
-    if changed:
-        bump_generation(schedule_may_change=any(map(may_move_schedule, changed)))
+        in_bulk.reset(token)
+    bump_generation()
 
 
 def may_move_schedule(model):
@@ -123,11 +126,11 @@ def may_move_schedule(model):
 def record_changed(sender, **kwargs):
     """Bumps the generation inside the writer's transaction: readers elsewhere see the new number
     exactly when they can see the change, and a rolled-back change takes its bump with it."""
-    if sender._meta.app_label in RECORD_APPS and sender._meta.model_name != "cachegeneration":
-        changed = changed_in_bulk.get()
-        if changed is not None:
-            changed.add(sender)
-            return
+    if (
+        sender._meta.app_label in RECORD_APPS
+        and sender._meta.model_name != "cachegeneration"
+        and not in_bulk.get()
+    ):
         bump_generation(schedule_may_change=may_move_schedule(sender))
 
 
@@ -145,7 +148,7 @@ def is_anonymous_read(request):
     )
 
 
-def cache_key(request, generation, kind):
+def cache_key(request, state, kind):
     # The whole address, with its scheme and host: pages and the API write absolute links
     # (hreflang alternates, JSON-LD, every API `url`), so a site answering under two names must
     # not hand one name's links to the other. The language is the one LocaleMiddleware resolved
@@ -160,7 +163,8 @@ def cache_key(request, generation, kind):
         ]
     )
     digest = hashlib.sha256(variant.encode()).hexdigest()
-    return f"{kind}:{generation}:{digest}"
+    changed_at = int(state.changed_at.timestamp() * 1_000_000)
+    return f"{kind}:{state.generation}:{changed_at}:{digest}"
 
 
 # Entries being built in this process: cache key → set when the build has ended.
@@ -228,14 +232,14 @@ class AnonymousPageCacheMiddleware:
             # The view will meet the same fault and answer with the 503 page.
             return self.get_response(request)
         if is_api_read:
-            key = cache_key(request, state.generation, API_READ)
+            key = cache_key(request, state, API_READ)
             # What the API's view files its response under: the key this read looks up, worked
             # out once, before the view sets the language `?lang=` asks for.
             request.record_generation, request.api_read_key = state, key
             return cached_or_built_once(
                 key, lambda: self.cached_api_read(request, key), lambda: self.get_response(request)
             )
-        key = cache_key(request, state.generation, "page")
+        key = cache_key(request, state, "page")
         return cached_or_built_once(
             key, lambda: self.cached_page(key), lambda: self.build_page(request, key, state)
         )

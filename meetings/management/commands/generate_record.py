@@ -303,7 +303,8 @@ class Command(BaseCommand):
                 commitments.append(
                     Commitment(
                         declaration=declaration,
-                        paragraph=own[number] if own else None,
+                        # More commitments than paragraphs share them in turn.
+                        paragraph=own[number % len(own)] if own else None,
                         topic=rnd.choice(self.topics),
                         slug=f"{declaration.slug}-c{number + 1}",
                         text=f"Cooperate on {rnd.choice(TOPIC_NAMES).lower()}.",
