@@ -253,6 +253,21 @@ def test_a_publication_scheduled_in_bulk_appears_when_its_time_comes(client, mee
             assert shows(client, path, "Cache Probe"), path
 
 
+def test_pages_that_read_the_date_change_with_it(client, first_meeting):
+    """The home page says when an expected edition's year has passed, and the calendar keeps
+    five past years: neither waits for a change to the record, or for its entry to expire."""
+    passed = "No meeting has been recorded for that year yet."
+    with time_machine.travel(datetime.datetime(2025, 12, 31, 23, 0, tzinfo=datetime.UTC)):
+        assert shows(client, "/en/", "Expected in 2025")
+        assert not shows(client, "/en/", passed)
+    with time_machine.travel(datetime.datetime(2026, 1, 1, 1, 0, tzinfo=datetime.UTC)):
+        assert shows(client, "/en/", passed)
+    with time_machine.travel(datetime.datetime(2029, 12, 31, 23, 0, tzinfo=datetime.UTC)):
+        assert shows(client, "/en/calendar.ics", "Trilateral Industrial Ministers")
+    with time_machine.travel(datetime.datetime(2030, 1, 1, 1, 0, tzinfo=datetime.UTC)):
+        assert not shows(client, "/en/calendar.ics", "Trilateral Industrial Ministers")
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["/en/meetings/probe-slug/", "/api/v1/meetings/probe-slug/"])
 def test_readers_who_miss_together_wait_for_one_build(meeting, path):

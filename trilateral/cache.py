@@ -154,12 +154,15 @@ def cache_key(request, state, kind):
     # not hand one name's links to the other. The language is the one LocaleMiddleware resolved
     # (from the address's prefix, the language cookie or Accept-Language; the API's `?lang=` is
     # in the address), not the raw header: readers whose browsers send different
-    # Accept-Language strings share the cached page of their language.
+    # Accept-Language strings share the cached page of their language. Some pages read today's
+    # date (the calendar's window of past years, whether an expected edition's year has passed),
+    # so an entry serves the day it was built on only.
     variant = "\n".join(
         [
             request.build_absolute_uri(),
             request.headers.get("Accept", ""),
             getattr(request, "LANGUAGE_CODE", ""),
+            timezone.localdate().isoformat(),
         ]
     )
     digest = hashlib.sha256(variant.encode()).hexdigest()
