@@ -16,9 +16,10 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date
 
+import trilateral.cache
 from meetings.models import Meeting
 from tests.factories import build_meeting_record, this_year
-from trilateral.cache import changes_in_bulk
+from trilateral.cache import changes_in_bulk, release_digest
 from trilateral.models import CacheGeneration, PublicationStatus
 
 pytestmark = pytest.mark.django_db
@@ -251,6 +252,37 @@ def test_a_publication_scheduled_in_bulk_appears_when_its_time_comes(client, mee
     with time_machine.travel(moment + datetime.timedelta(seconds=1), tick=False):
         for path in pages_showing(meeting):
             assert shows(client, path, "Cache Probe"), path
+
+
+def test_a_new_release_never_serves_the_pages_the_one_before_cached(client, meeting, monkeypatch):
+    """A shared cache (Redis) outlives a deploy. What the new release would render differently
+    (a fixed template, a new translation) stands here as a title changed without a signal."""
+    assert shows(client, "/en/meetings/", "Cache Probe")
+    assert shows(client, "/api/v1/meetings/", "Cache Probe")
+    Meeting.objects.filter(pk=meeting.pk).update(title="Next Release Ministers Meeting")
+    assert shows(client, "/en/meetings/", "Cache Probe")
+    monkeypatch.setattr(trilateral.cache, "release", lambda: "the next release")
+    assert shows(client, "/en/meetings/", "Next Release")
+    assert shows(client, "/api/v1/meetings/", "Next Release")
+
+
+def test_a_release_differs_from_another_by_any_file_responses_are_built_from(tmp_path):
+    for source in ("templates", "locale/ko/LC_MESSAGES", "meetings", "static/css"):
+        (tmp_path / source).mkdir(parents=True)
+    (tmp_path / "templates/home.html").write_text("<h1>{{ title }}</h1>")
+    (tmp_path / "README.md").write_text("Notes")
+    first = release_digest(tmp_path)
+    assert release_digest(tmp_path) == first
+    (tmp_path / "README.md").write_text("Other notes")
+    assert release_digest(tmp_path) == first
+    (tmp_path / "templates/home.html").write_text("<h1>{{ title|upper }}</h1>")
+    second = release_digest(tmp_path)
+    assert second != first
+    (tmp_path / "locale/ko/LC_MESSAGES/django.mo").write_bytes(b"\x00catalog")
+    third = release_digest(tmp_path)
+    assert third != second
+    (tmp_path / "static/css/site.css").write_text("body { margin: 0 }")
+    assert release_digest(tmp_path) != third
 
 
 def test_pages_that_read_the_date_change_with_it(client, first_meeting):

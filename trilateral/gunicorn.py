@@ -47,9 +47,10 @@ def when_ready(server):
 
     What each worker would otherwise do on its first requests, it inherits done instead: the
     views and the API imported with the URL patterns, their reverse lookups built for every
-    language, the translation catalogs read and the site's templates compiled. A new or recycled
-    worker then answers its first page in tens of milliseconds rather than most of a second,
-    which matters most when workers start under load. Nothing here touches the database: a
+    language, the translation catalogs read, the site's templates compiled and the release's
+    digest, which every cache key holds, worked out. A new or recycled worker then answers its
+    first page in tens of milliseconds rather than most of a second, which matters most when
+    workers start under load. Nothing here touches the database: a
     connection opened in the master would be shared by every forked worker.
 
     Last, everything the master holds is moved out of the garbage collector's reach
@@ -68,6 +69,8 @@ def when_ready(server):
     from django.urls import get_resolver
     from django.utils import translation
 
+    from trilateral.cache import release
+
     resolver = get_resolver()
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
@@ -76,5 +79,6 @@ def when_ready(server):
     for directory in map(Path, engine.dirs):
         for path in sorted(directory.rglob("*.html")):
             engine.get_template(path.relative_to(directory).as_posix())
+    release()
     gc.collect()
     gc.freeze()
