@@ -3,17 +3,19 @@
 Every cached response is stored under the record's current *generation*, a number kept in the
 database so that every worker and every app server sees the same one. Any change to the record
 (save, delete, a many-to-many change) bumps it once the transaction commits, and so does the
-arrival of a scheduled publication time, so no page outlives a change. Old entries are never
+arrival of a scheduled publication time or of midnight (pages that read the date), so no page
+outlives a change. Old entries are never
 read again and expire on their own.
 
 The key holds the moment of the last bump beside the number. A database made anew (restored
 from a backup, rebuilt) counts from one again, and a shared cache may still hold the pages of the
 database it replaced under the same numbers, but not under the same moments. It also holds the
-day and the release (see `release`).
+release (see `release`).
 """
 
 import contextlib
 import contextvars
+import datetime
 import functools
 import hashlib
 import importlib.metadata
@@ -42,8 +44,10 @@ WAIT_FOR_BUILD_SECONDS = 10
 API_READ = "api-read"
 
 
-def next_publication_at():
-    """The next moment a scheduled record becomes public, when pages must change unprompted."""
+def next_scheduled_change():
+    """The next moment pages must change unprompted: a scheduled record becomes public, a
+    correction takes effect, or midnight comes in the site's time zone (the calendar keeps the
+    past years from January, the home page says when an expected edition's year has passed)."""
     from declarations.models import Declaration, Topic
     from meetings.models import Meeting, MeetingSeries
     from trilateral.models import Correction, PublicationStatus
@@ -60,7 +64,9 @@ def next_publication_at():
             "moment"
         ]
     )
-    return min((moment for moment in moments if moment), default=None)
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    moments.append(timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time())))
+    return min(moment for moment in moments if moment)
 
 
 def bump_generation(*, schedule_may_change=True):
@@ -68,15 +74,16 @@ def bump_generation(*, schedule_may_change=True):
     change could have moved it."""
     from trilateral.models import CacheGeneration
 
-    CacheGeneration.objects.bump(next_publication_at() if schedule_may_change else ...)
+    CacheGeneration.objects.bump(next_scheduled_change() if schedule_may_change else ...)
 
 
 def current_generation():
-    """(generation, changed_at): one query, plus a bump when a scheduled time has passed."""
+    """(generation, changed_at): one query, plus a bump when a scheduled moment has passed or
+    none has been worked out yet (a new database)."""
     from trilateral.models import CacheGeneration
 
     state = checking_connection(CacheGeneration.objects.current)
-    if state.next_publication_at and state.next_publication_at <= timezone.now():
+    if state.next_change_at is None or state.next_change_at <= timezone.now():
         bump_generation()
         state = CacheGeneration.objects.current()
     return state
@@ -183,17 +190,13 @@ def cache_key(request, state, kind):
     # not hand one name's links to the other. The language is the one LocaleMiddleware resolved
     # (from the address's prefix, the language cookie or Accept-Language; the API's `?lang=` is
     # in the address), not the raw header: readers whose browsers send different
-    # Accept-Language strings share the cached page of their language. Some pages read today's
-    # date (the calendar's window of past years, whether an expected edition's year has passed),
-    # so an entry serves the day it was built on only, and the release that built it only.
+    # Accept-Language strings share the cached page of their language. An entry serves the
+    # release that built it only.
     variant = "\n".join(
         [
             request.build_absolute_uri(),
             request.headers.get("Accept", ""),
             getattr(request, "LANGUAGE_CODE", ""),
-            # localdate() in the site's time zone, which no view changes, without its
-            # look-up of the thread's active zone, a quarter of the cost of the whole key.
-            timezone.now().astimezone(timezone.get_default_timezone()).date().isoformat(),
             release(),
         ]
     )

@@ -50,8 +50,8 @@ def when_ready(server):
     language, the translation catalogs read, the site's templates compiled and the release's
     digest, which every cache key holds, worked out. A new or recycled worker then answers its
     first page in tens of milliseconds rather than most of a second, which matters most when
-    workers start under load. Nothing here touches the database: a
-    connection opened in the master would be shared by every forked worker.
+    workers start under load. Nothing here touches the database: a connection opened in the
+    master would be shared by every forked worker.
 
     Last, everything the master holds is moved out of the garbage collector's reach
     (`gc.freeze()`), as Python's documentation advises before a fork. A worker's full collection

@@ -222,33 +222,28 @@ class CacheGenerationManager(models.Manager):
         table = connection.ops.quote_name(self.model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT generation, changed_at, next_publication_at FROM {table} WHERE id = %s",  # noqa: S608  # nosec B608
+                f"SELECT generation, changed_at, next_change_at FROM {table} WHERE id = %s",  # noqa: S608  # nosec B608
                 [1],
             )
             row = cursor.fetchone()
         if row is None:
             return self.get_or_create(pk=1)[0]
-        generation, changed_at, next_publication_at = row
+        generation, changed_at, next_change_at = row
         return self.model(
             pk=1,
             generation=generation,
             changed_at=aware(changed_at),
-            next_publication_at=aware(next_publication_at),
+            next_change_at=aware(next_change_at),
         )
 
-    def bump(self, next_publication_at=...):
+    def bump(self, next_change_at=...):
         """Raise the generation; `...` leaves the next scheduled moment as it is."""
         changes = {"generation": models.F("generation") + 1, "changed_at": timezone.now()}
-        if next_publication_at is not ...:
-            changes["next_publication_at"] = next_publication_at
+        if next_change_at is not ...:
+            changes["next_change_at"] = next_change_at
         if not self.filter(pk=1).update(**changes):
             self.get_or_create(
-                pk=1,
-                defaults={
-                    "next_publication_at": None
-                    if next_publication_at is ...
-                    else next_publication_at
-                },
+                pk=1, defaults={"next_change_at": None if next_change_at is ... else next_change_at}
             )
 
 
@@ -258,7 +253,8 @@ class CacheGeneration(models.Model):
 
     generation = models.BigIntegerField(default=1)
     changed_at = models.DateTimeField(default=timezone.now)
-    next_publication_at = models.DateTimeField(null=True, blank=True)
+    # The next moment pages change unprompted (trilateral.cache.next_scheduled_change).
+    next_change_at = models.DateTimeField(null=True, blank=True)
 
     objects = CacheGenerationManager()
 
