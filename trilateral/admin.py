@@ -4,9 +4,10 @@ the draft → review → published workflow with its roles."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -80,6 +81,72 @@ def lock_on_post(request, queryset):
     return queryset
 
 
+# --- Values as they came -----------------------------------------------------------------------
+
+
+class KnownKeysWidget:
+    """Django's autocomplete widget looks the chosen keys up again to show them, as they came:
+    one the related table cannot hold (text where it counts by number) made the form that
+    should say "Select a valid choice" fail instead. Only keys the table can hold are looked
+    up; the form's own validation reports the others."""
+
+    def optgroups(self, name, value, attr=None):
+        related = self.field.remote_field
+        opts = related.model._meta
+        key = opts.get_field(getattr(related, "field_name", opts.pk.attname))
+        return super().optgroups(name, [v for v in value if holds(key, v)], attr)
+
+
+def holds(field, value):
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class KnownKeysSelect(KnownKeysWidget, AutocompleteSelect):
+    pass
+
+
+class KnownKeysSelectMultiple(KnownKeysWidget, AutocompleteSelectMultiple):
+    pass
+
+
+class CheckedInputAdmin:
+    """Where Django's admin takes a value from the form or the address as it came and fails
+    on one it did not expect, the value is checked first. (NUL characters and numbers beyond
+    the database's integers are answered by `AdminInputMiddleware`.)"""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget", KnownKeysSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                KnownKeysSelectMultiple(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        """A new record's form takes its first values from the address (the admin's own links
+        do so, e.g. ?meeting=3), as text; the date-and-time widget fails on text. A date and
+        time is read as one, and left out when it is not one."""
+        initial = super().get_changeform_initial_data(request)
+        for field in self.model._meta.concrete_fields:
+            if isinstance(field, models.DateTimeField) and field.name in initial:
+                try:
+                    initial[field.name] = forms.DateTimeField().clean(initial[field.name])
+                except ValidationError:
+                    del initial[field.name]
+        return initial
+
+
 # --- Three languages ----------------------------------------------------------------------------
 
 
@@ -127,7 +194,7 @@ class TranslationsAdmin:
         return "; ".join(f"{version.name}: {version.state}" for version in obj.language_versions())
 
 
-class VersionedInline(TranslationsAdmin):
+class VersionedInline(CheckedInputAdmin, TranslationsAdmin):
     """An inline whose rows carry their version like the main form."""
 
     form = RecordForm
@@ -325,7 +392,7 @@ class RestoreForm(forms.Form):
 # --- Records ------------------------------------------------------------------------------------
 
 
-class EditedAdmin(TranslationsAdmin, HistoryAdmin):
+class EditedAdmin(CheckedInputAdmin, TranslationsAdmin, HistoryAdmin):
     """Shows when a record was made and changed, and its version, but lets no one edit them;
     refuses a save that would overwrite someone else's newer one."""
 

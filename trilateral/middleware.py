@@ -1,5 +1,5 @@
-"""Request plumbing: a request id on every request and its log line, and a clear 503 when the
-database cannot be reached."""
+"""Request plumbing: a request id on every request and its log line, a clear 503 when the
+database cannot be reached, and a 400 for admin requests holding values no column can hold."""
 
 import json
 import logging
@@ -7,6 +7,7 @@ import re
 import time
 import uuid
 
+from django.core.exceptions import BadRequest
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -100,6 +101,44 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         return database_unavailable_response(request, exception)
+
+
+class AdminInputMiddleware:
+    """Answers 400 where Django's admin would pass a value on to the database and fail with a
+    500: a NUL character anywhere in the query string or the form (PostgreSQL refuses it in
+    text, e.g. in a list filter), or a number beyond the database's integers (SQLite refuses to
+    take it, e.g. as a list filter or a related record's key). The public pages and the API
+    check their own parameters and explain each error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if is_admin(request) and holds_nul(request):
+            raise BadRequest("NUL character in an admin request")
+
+    def process_exception(self, request, exception):
+        if is_admin(request) and isinstance(exception, OverflowError):
+            raise BadRequest("number out of the database's range in an admin request") from (
+                exception
+            )
+
+
+def is_admin(request):
+    match = getattr(request, "resolver_match", None)
+    return match is not None and "admin" in match.namespaces
+
+
+def holds_nul(request):
+    return any(
+        "\x00" in text
+        for data in (request.GET, request.POST)
+        for key, values in data.lists()
+        for text in (key, *values)
+    )
 
 
 def database_unavailable_response(request, exception):
