@@ -5,6 +5,7 @@ Every registered admin is swept, Django's and other packages' included."""
 
 import pytest
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 
 from declarations.models import Declaration
@@ -120,3 +121,26 @@ def test_autocomplete_never_fails(staff_client, record, term):
         },
     )
     assert response.status_code == (400 if term == NUL else 200)
+
+
+# The admins whose records are numbered (Django REST framework's tokens are keyed by text).
+NUMBERED = [entry for entry in ADMINS if isinstance(entry.values[0]._meta.pk, models.IntegerField)]
+
+
+@pytest.mark.parametrize(("model", "model_admin"), NUMBERED)
+def test_a_list_action_on_keys_that_are_not_numbers_is_refused(staff_client, model, model_admin):
+    response = staff_client.post(
+        admin_url(model, "changelist"),
+        {"action": "delete_selected", "_selected_action": [NOT_A_NUMBER]},
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("version", "answers"),
+    # A number beyond 64 bits is a 400 on SQLite, which cannot take it, a 404 on PostgreSQL.
+    [(NOT_A_NUMBER, {404}), ("-1", {404}), (HUGE, {400, 404})],
+)
+def test_a_version_that_cannot_be_one_is_not_found(staff_client, record, version, answers):
+    url = admin_url(Meeting, "history", record.pk) + f"{version}/"
+    assert staff_client.get(url, follow=True).status_code in answers

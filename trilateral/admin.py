@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from trilateral import history, workflow
+from trilateral.middleware import holds
 from trilateral.models import Correction, PublicationStatus
 from trilateral.translation import TRANSLATION_LANGUAGES, field_in, with_translations
 
@@ -95,14 +96,6 @@ class KnownKeysWidget:
         opts = related.model._meta
         key = opts.get_field(getattr(related, "field_name", opts.pk.attname))
         return super().optgroups(name, [v for v in value if holds(key, v)], attr)
-
-
-def holds(field, value):
-    try:
-        field.to_python(value)
-    except ValidationError:
-        return False
-    return True
 
 
 class KnownKeysSelect(KnownKeysWidget, AutocompleteSelect):
@@ -261,7 +254,13 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history's revert form saves without the version check; restore goes through
         # the confirmation page instead.
-        return HttpResponseRedirect(self.admin_url("history_restore", object_id, version_id))
+        try:
+            history_id = int(version_id)
+        except ValueError:
+            history_id = -1
+        if history_id < 0:
+            raise Http404(_("There is no such version."))
+        return HttpResponseRedirect(self.admin_url("history_restore", object_id, history_id))
 
     def _object_id(self, object_id):
         """The id from the address, or a 404 for one that could never be an id."""

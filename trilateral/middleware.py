@@ -7,7 +7,8 @@ import re
 import time
 import uuid
 
-from django.core.exceptions import BadRequest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -106,9 +107,10 @@ class DatabaseUnavailableMiddleware:
 class AdminInputMiddleware:
     """Answers 400 where Django's admin would pass a value on to the database and fail with a
     500: a NUL character anywhere in the query string or the form (PostgreSQL refuses it in
-    text, e.g. in a list filter), or a number beyond the database's integers (SQLite refuses to
-    take it, e.g. as a list filter or a related record's key). The public pages and the API
-    check their own parameters and explain each error."""
+    text, e.g. in a list filter), a ticked record's key that is not one (text for a number), or
+    a number beyond the database's integers (SQLite refuses to take it, e.g. as a list filter or
+    a related record's key). It covers every registered admin, other packages' included. The
+    public pages and the API check their own parameters and explain each error."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -117,8 +119,15 @@ class AdminInputMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if is_admin(request) and holds_nul(request):
+        if not is_admin(request):
+            return
+        if holds_nul(request):
             raise BadRequest("NUL character in an admin request")
+        # A list's action: Django looks the ticked records up by the keys as they came.
+        model_admin = getattr(view_func, "model_admin", None)
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if model_admin and not all(holds(model_admin.opts.pk, key) for key in selected):
+            raise BadRequest("a ticked record's key is not one")
 
     def process_exception(self, request, exception):
         if is_admin(request) and isinstance(exception, OverflowError):
@@ -130,6 +139,15 @@ class AdminInputMiddleware:
 def is_admin(request):
     match = getattr(request, "resolver_match", None)
     return match is not None and "admin" in match.namespaces
+
+
+def holds(field, value):
+    """Whether `value`, as it came, is one `field` takes (a number, for a numeric key)."""
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def holds_nul(request):
