@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from trilateral.links import record_path
 from trilateral.models import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
     EditedModel,
     Language,
     NaturalKeyManager,
@@ -514,7 +516,7 @@ class Meeting(TranslatedModel, PublishableModel):
                 violation_error_message=_("A meeting that was held needs its start date."),
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=1900, year__lte=2200),
+                condition=Q(year__gte=EARLIEST_YEAR, year__lte=LATEST_YEAR),
                 name="meeting_year_in_range",
                 violation_error_message=_("The year must be between 1900 and 2200."),
             ),

@@ -14,6 +14,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from trilateral.models import EARLIEST_YEAR, LATEST_YEAR
+
 SLUG_OR_CODE = re.compile(r"[-a-zA-Z0-9_]{1,150}")
 SEARCH_MAX_LENGTH = 200
 
@@ -57,7 +59,7 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class BoundedIntegerField(forms.IntegerField):
-    def __init__(self, *args, min_value=1900, max_value=2200, **kwargs):
+    def __init__(self, *args, min_value=EARLIEST_YEAR, max_value=LATEST_YEAR, **kwargs):
         super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
 
 

@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+# The years a meeting can be dated in: the database's check, the filters' bounds.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
 
 class EditedModel(models.Model):
     """A record staff edit: when it was made and changed, and a version number that goes up with

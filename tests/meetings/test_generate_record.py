@@ -3,7 +3,7 @@ import random
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from declarations.models import Commitment, Paragraph
@@ -84,3 +84,22 @@ def test_a_new_record_shows_on_the_next_anonymous_request(client, settings, firs
     assert client.get("/en/meetings/", {"series": "gen-series-1"})["X-Cache"] == "hit"
     call_command("generate_record", **{**SMALL, "seed": 7})
     assert client.get("/en/meetings/", {"series": "gen-series-1"}).content != listing.content
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--series", "-3"],
+        ["--years", "99999999999999999999"],
+        # The first edition would fall before 1900, where no meeting can be dated.
+        ["--years", str(timezone.localdate().year - 1898)],
+        ["--participants", "21"],
+        ["--paragraphs", "fifty"],
+    ],
+)
+def test_a_count_out_of_range_is_refused_before_anything_changes(first_meeting, arguments):
+    call_command("generate_record", **SMALL)
+    generated = generated_counts()
+    with pytest.raises(CommandError, match="is not"):
+        call_command("generate_record", "--quiet", *arguments)
+    assert generated_counts() == generated

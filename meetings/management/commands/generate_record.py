@@ -6,6 +6,7 @@ commitments. All generated rows are marked by slugs beginning with `gen-`, and r
 command again replaces them, so it never touches the real record.
 """
 
+import argparse
 import datetime
 import random
 import sys
@@ -35,9 +36,11 @@ from meetings.models import (
     PersonName,
 )
 from trilateral.cache import changes_in_bulk
-from trilateral.models import PublicationStatus
+from trilateral.models import EARLIEST_YEAR, PublicationStatus
 
 PREFIX = "gen-"
+# A meeting's participants are drawn from this many people of each member country.
+PEOPLE_PER_COUNTRY = 20
 TOPIC_NAMES = [
     "Semiconductors", "Critical minerals", "Supply chains", "Clean energy", "Batteries",
     "Artificial intelligence", "Cybersecurity", "Standards", "Export controls", "Quantum",
@@ -88,15 +91,36 @@ def held_on(rnd, year, today):
     return first + datetime.timedelta(days=rnd.randint(0, (last - first).days))
 
 
+def count(most):
+    """An argument type: a whole number from 0 to `most`."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not 0 <= value <= most:
+            raise argparse.ArgumentTypeError(f"{value} is not from 0 to {most:,}")
+        return value
+
+    return parse
+
+
 class Command(BaseCommand):
     help = "Generate a large record (≥1,000 meetings, ≥5,000 participants, ≥50,000 paragraphs)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--series", type=int, default=17, help="number of series")
-        parser.add_argument("--years", type=int, default=60, help="editions per series")
-        parser.add_argument("--participants", type=int, default=5, help="per meeting")
-        parser.add_argument("--paragraphs", type=int, default=50, help="per declaration")
-        parser.add_argument("--commitments", type=int, default=5, help="per declaration")
+        parser.add_argument("--series", type=count(1000), default=17, help="number of series")
+        # Counted back from this year, which they end in.
+        most_years = timezone.localdate().year - EARLIEST_YEAR + 1
+        parser.add_argument(
+            "--years", type=count(most_years), default=60, help="editions per series"
+        )
+        parser.add_argument(
+            "--participants", type=count(PEOPLE_PER_COUNTRY), default=5, help="per meeting"
+        )
+        parser.add_argument("--paragraphs", type=count(1000), default=50, help="per declaration")
+        parser.add_argument("--commitments", type=count(1000), default=5, help="per declaration")
         parser.add_argument("--seed", type=int, default=2024)
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -170,7 +194,7 @@ class Command(BaseCommand):
         }
         people = []
         for country in self.countries:
-            for n in range(20):
+            for n in range(PEOPLE_PER_COUNTRY):
                 family, given = f"Family{country.code}{n}", f"Given{n}"
                 people.append(
                     Person(
