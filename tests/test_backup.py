@@ -63,6 +63,33 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, db):
         call_command("restore_record", str(path), verbosity=0)
 
 
+NOT_BACKUPS = {
+    "notes.txt": b"root:x:0:0:root:/root:/bin/bash\n",
+    "list.json": b"[]",
+    "latin1.json": '{"format": "é"}'.encode("latin-1"),
+    "damaged.json.gz": b"\x1f\x8b not a gzip stream",
+    "cut.json.gz": gzip.compress(b'{"format": "trilateral-backup", "objects": [')[:30],
+}
+
+
+@pytest.mark.parametrize("name", NOT_BACKUPS)
+def test_restore_refuses_a_file_that_cannot_be_read_as_a_backup(tmp_path, db, name):
+    path = tmp_path / name
+    path.write_bytes(NOT_BACKUPS[name])
+    with pytest.raises(CommandError, match="is not a trilateral-backup file"):
+        call_command("restore_record", str(path), verbosity=0)
+    assert not Meeting.objects.exists()
+
+
+def test_restore_and_backup_name_a_path_they_cannot_use(tmp_path, db):
+    with pytest.raises(CommandError, match="cannot be read: No such file"):
+        call_command("restore_record", str(tmp_path / "missing.json"), verbosity=0)
+    with pytest.raises(CommandError, match="cannot be read: Is a directory"):
+        call_command("restore_record", str(tmp_path), verbosity=0)
+    with pytest.raises(CommandError, match="cannot be written: Is a directory"):
+        call_command("backup_record", str(tmp_path), verbosity=0)
+
+
 def manage(database_url, *args):
     env = {
         **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},

@@ -117,16 +117,29 @@ def write_backup(path):
         "counts": counts,
         "objects": objects,
     }
-    with open_backup(path, "w") as stream:
-        json.dump(document, stream, cls=ExactJSONEncoder, ensure_ascii=False)
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with open_backup(path, "w") as stream:
+            json.dump(document, stream, cls=ExactJSONEncoder, ensure_ascii=False)
+    except OSError as error:
+        raise BackupError(f"{path} cannot be written: {error.strerror or error}") from error
     return counts
 
 
 def read_backup(path):
-    with open_backup(path, "r") as stream:
-        document = json.load(stream)
+    not_a_backup = BackupError(f"{path} is not a {FORMAT} file of version {FORMAT_VERSION}.")
+    try:
+        with open_backup(path, "r") as stream:
+            document = json.load(stream)
+    except (ValueError, EOFError, gzip.BadGzipFile) as error:
+        # Not JSON, not UTF-8, or a damaged or cut-off gzip stream.
+        raise not_a_backup from error
+    except OSError as error:
+        raise BackupError(f"{path} cannot be read: {error.strerror or error}") from error
+    if not isinstance(document, dict):
+        raise not_a_backup
     if document.get("format") != FORMAT or document.get("format_version") != FORMAT_VERSION:
-        raise BackupError(f"{path} is not a {FORMAT} file of version {FORMAT_VERSION}.")
+        raise not_a_backup
     return document
 
 

@@ -1,9 +1,9 @@
 import datetime
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from trilateral.backup import write_backup
+from trilateral.backup import BackupError, write_backup
 
 
 class Command(BaseCommand):
@@ -20,6 +20,8 @@ class Command(BaseCommand):
         if path is None:
             stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
             path = Path("backups") / f"record-{stamp}.json.gz"
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        counts = write_backup(path)
+        try:
+            counts = write_backup(path)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(f"Wrote {sum(counts.values()):,} rows to {path}")

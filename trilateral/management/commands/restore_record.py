@@ -12,6 +12,6 @@ class Command(BaseCommand):
     def handle(self, *args, path, **options):
         try:
             counts = restore_backup(path)
-        except (BackupError, FileNotFoundError) as error:
+        except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Restored {sum(counts.values()):,} rows from {path}")
