@@ -165,7 +165,11 @@ def test_a_commitment_paragraph_beyond_64_bits_is_a_field_error(staff_api_client
         (b'{"name": ', "application/json"),
         (b"\xff\xfe", "application/json"),
         (b"name=Korea", "text/plain"),
+        # Deeper than Python's JSON parser goes.
+        (b"[" * 100_000 + b"]" * 100_000, "application/json"),
+        (b'{"name": ' * 5_000 + b"1" + b"}" * 5_000, "application/json"),
     ],
+    ids=["cut off", "not UTF-8", "not JSON", "nested lists", "nested objects"],
 )
 def test_bodies_that_are_not_json_are_refused(staff_api_client, body, content_type):
     response = staff_api_client.generic("POST", "/api/v1/countries/", body, content_type)

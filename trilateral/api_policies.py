@@ -1,5 +1,6 @@
 """The API's policies, named in `REST_FRAMEWORK` in the settings: who may write, how fast anonymous
-clients may go, how lists are filtered, ordered and paginated, and the CSV rendering of a list.
+clients may go, how request bodies are read, how lists are filtered, ordered and paginated, and
+the CSV rendering of a list.
 
 They live apart from the viewsets in `trilateral.api` because DRF imports the classes its settings
 name while it is itself being imported, so this module must not import DRF's views.
@@ -11,7 +12,15 @@ import io
 
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, filters, permissions, renderers, serializers, throttling
+from rest_framework import (
+    exceptions,
+    filters,
+    parsers,
+    permissions,
+    renderers,
+    serializers,
+    throttling,
+)
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 
@@ -36,6 +45,20 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+# --- Reading request bodies ---------------------------------------------------------------------
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's, answering a document nested deeper than Python's parser goes (a thousand levels or
+    so) with a 400, as any other malformed JSON, rather than a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("JSON parse error - nested too deeply.")) from None
 
 
 # --- Lists: filtering, ordering, pagination -----------------------------------------------------

@@ -240,6 +240,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["trilateral.api_policies.StaffWritePermission"],
+    "DEFAULT_PARSER_CLASSES": [
+        "trilateral.api_policies.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "trilateral.api_policies.FilterBackend",
         "trilateral.api_policies.OrderingFilter",
