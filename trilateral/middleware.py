@@ -131,9 +131,7 @@ class AdminInputMiddleware:
 
     def process_exception(self, request, exception):
         if is_admin(request) and isinstance(exception, OverflowError):
-            raise BadRequest("number out of the database's range in an admin request") from (
-                exception
-            )
+            raise BadRequest("a number beyond the database's integers") from exception
 
 
 def is_admin(request):
