@@ -224,10 +224,14 @@ class CommitmentUpdateFactory(factory.django.DjangoModelFactory):
         model = CommitmentUpdate
 
 
-def build_meeting_record(*, series=None, edition=None, participants=3, paragraphs=4, topics=()):
+def build_meeting_record(
+    *, series=None, edition=None, participants=3, paragraphs=4, topics=(), **meeting_fields
+):
     """A published meeting with participants, remarks, a declaration, paragraphs and commitments:
     the shape of a real year of the record, for tests that compare small and large data sets."""
-    kwargs = {"series": series} if series else {}
+    kwargs = dict(meeting_fields)
+    if series:
+        kwargs["series"] = series
     if edition is not None:
         kwargs["edition"] = edition
     meeting = MeetingFactory(**kwargs)

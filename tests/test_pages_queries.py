@@ -22,6 +22,7 @@ from tests.factories import (
     SeriesNameFactory,
     TopicFactory,
     build_meeting_record,
+    this_year,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +41,14 @@ class Record:
         self.declaration = self.meeting.declarations.get()
 
     def add_meeting(self):
+        # Dated this year, so that the calendar, which keeps the last few years, shows them all
+        # (the factory's dates follow its edition counter, which other tests move on).
         meeting = build_meeting_record(
-            series=self.series, participants=1, paragraphs=1, topics=[self.topic]
+            series=self.series,
+            participants=1,
+            paragraphs=1,
+            topics=[self.topic],
+            start_date=this_year(),
         )
         participant = ParticipantFactory(meeting=meeting, person=self.person, country=self.country)
         RemarkFactory(meeting=meeting, speaker=participant)
