@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
@@ -23,6 +24,7 @@ from tests.factories import (
     ParticipantFactory,
     build_meeting_record,
 )
+from trilateral.cache import current_generation, last_modified
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +87,31 @@ def test_detail_carries_etag_and_last_modified(first_meeting, api_client):
     response = api_client.get(MEETING)
     assert response.status_code == 200
     assert response["ETag"].startswith('"')
-    assert response["Last-Modified"] == "Fri, 28 Jun 2024 00:00:00 GMT"
+    assert response["Last-Modified"] == last_modified(current_generation())
+
+
+def test_revalidating_by_date_gets_304_until_anything_shown_changes(first_meeting, api_client):
+    """A client that keeps Last-Modified alone (If-Modified-Since, no ETag) is not told that the
+    meeting is unchanged once a participant nested in it has changed or gone, although the
+    meeting's own row has not."""
+    last_seen = api_client.get(MEETING)["Last-Modified"]
+    assert api_client.get(MEETING, HTTP_IF_MODIFIED_SINCE=last_seen).status_code == 304
+
+    participants = Meeting.objects.get().participants
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=2)):
+        participant = participants.get(person__slug="saito-ken")
+        participant.role_title = "Minister of Economy, Trade and Industry of Japan"
+        participant.save()
+        response = api_client.get(MEETING, HTTP_IF_MODIFIED_SINCE=last_seen)
+        assert response.status_code == 200
+        assert "Minister of Economy, Trade and Industry of Japan" in response.content.decode()
+        last_seen = response["Last-Modified"]
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=4)):
+        participants.filter(person__slug="saito-ken").delete()
+        response = api_client.get(MEETING, HTTP_IF_MODIFIED_SINCE=last_seen)
+        assert response.status_code == 200
+        assert "saito-ken" not in response.content.decode()
 
 
 def test_matching_if_none_match_gets_304_until_anything_shown_changes(first_meeting, api_client):

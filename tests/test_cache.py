@@ -19,7 +19,7 @@ from django.utils.http import http_date
 import trilateral.cache
 from meetings.models import Meeting
 from tests.factories import build_meeting_record, this_year
-from trilateral.cache import changes_in_bulk, release_digest
+from trilateral.cache import Release, changes_in_bulk, release_digest
 from trilateral.models import CacheGeneration, PublicationStatus
 
 pytestmark = pytest.mark.django_db
@@ -255,15 +255,24 @@ def test_a_publication_scheduled_in_bulk_appears_when_its_time_comes(client, mee
 
 
 def test_a_new_release_never_serves_the_pages_the_one_before_cached(client, meeting, monkeypatch):
-    """A shared cache (Redis) outlives a deploy. What the new release would render differently
-    (a fixed template, a new translation) stands here as a title changed without a signal."""
-    assert shows(client, "/en/meetings/", "Cache Probe")
-    assert shows(client, "/api/v1/meetings/", "Cache Probe")
+    """A shared cache (Redis) outlives a deploy, and so do the copies readers keep. What the new
+    release would render differently (a fixed template, a new translation) stands here as a title
+    changed without a signal: neither the cache nor a reader revalidating by date alone
+    (If-Modified-Since, without the ETag) is told the old page is still current."""
+    paths = ("/en/meetings/", "/api/v1/meetings/", f"/api/v1/meetings/{meeting.slug}/")
+    kept = {path: client.get(path) for path in paths}
+    for response in kept.values():
+        assert "Cache Probe" in response.content.decode()
     Meeting.objects.filter(pk=meeting.pk).update(title="Next Release Ministers Meeting")
     assert shows(client, "/en/meetings/", "Cache Probe")
-    monkeypatch.setattr(trilateral.cache, "release", lambda: "the next release")
-    assert shows(client, "/en/meetings/", "Next Release")
-    assert shows(client, "/api/v1/meetings/", "Next Release")
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=2)):
+        deployed = Release(digest="the next release", started_at=timezone.now())
+        monkeypatch.setattr(trilateral.cache, "release", lambda: deployed)
+        for path, response in kept.items():
+            revalidated = client.get(path, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+            assert revalidated.status_code == 200, path
+            assert "Next Release" in revalidated.content.decode(), path
+            assert revalidated["Last-Modified"] == http_date(deployed.started_at.timestamp())
 
 
 def test_a_release_differs_from_another_by_any_file_responses_are_built_from(tmp_path):

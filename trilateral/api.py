@@ -20,7 +20,7 @@ from django.http import StreamingHttpResponse
 from django.utils import translation
 from django.utils.cache import set_response_etag
 from django.utils.encoding import iri_to_uri
-from django.utils.http import http_date, parse_etags, quote_etag
+from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -38,7 +38,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ModelViewSet
 
 from trilateral.api_policies import CSVRenderer
-from trilateral.cache import CACHE_SECONDS
+from trilateral.cache import CACHE_SECONDS, current_generation, last_modified
 from trilateral.filters import SLUG_OR_CODE
 from trilateral.links import record_path
 from trilateral.middleware import (
@@ -403,7 +403,7 @@ class RecordViewSet(ModelViewSet):
         def build():
             instance = self.get_object()
             data = self.get_serializer(instance).data
-            return Response(data, headers=self.validator_headers(instance, data))
+            return Response(data, headers=self.validator_headers(data))
 
         response = self.cached_read(request, build)
         if_none_match = request.headers.get("If-None-Match")
@@ -439,8 +439,7 @@ class RecordViewSet(ModelViewSet):
         if response.status_code != 200:
             return response
         if "Last-Modified" not in response:
-            # A list shows any record: it last changed when the record did.
-            response["Last-Modified"] = http_date(state.changed_at.timestamp())
+            response["Last-Modified"] = last_modified(state)
         if isinstance(response, Response):
 
             def store(rendered):
@@ -491,7 +490,7 @@ class RecordViewSet(ModelViewSet):
         # again, with the prefetches a read of it has.
         serializer.instance = self.get_queryset().get(pk=instance.pk)
         data = serializer.data
-        return Response(data, headers=self.validator_headers(serializer.instance, data))
+        return Response(data, headers=self.validator_headers(data))
 
     def get_object(self):
         instance = super().get_object()
@@ -502,10 +501,13 @@ class RecordViewSet(ModelViewSet):
                 raise PreconditionFailed()
         return instance
 
-    def validator_headers(self, instance, data):
+    def validator_headers(self, data):
+        # Not the row's own `updated_at`: the representation nests other records, whose changes
+        # and deletions leave it as it was (see trilateral.cache.last_modified).
+        state = getattr(self.request, "record_generation", None) or current_generation()
         return {
             "ETag": representation_etag(self.request, data),
-            "Last-Modified": http_date(instance.updated_at.timestamp()),
+            "Last-Modified": last_modified(state),
         }
 
     def perform_create(self, serializer):

@@ -15,6 +15,7 @@ release (see `release`).
 
 import contextlib
 import contextvars
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -167,13 +168,35 @@ def release_digest(root):
     return digest.hexdigest()
 
 
+@dataclasses.dataclass(frozen=True)
+class Release:
+    """The code this process serves: its digest, and the moment the process began serving it."""
+
+    digest: str
+    started_at: datetime.datetime
+
+
 @functools.cache
 def release():
-    """This release's digest, worked out once per process (about 0.1 s; the gunicorn master does
-    it before it forks). A shared cache (Redis) outlives a deploy: without it, the next release
+    """This release, worked out once per process (about 0.1 s; the gunicorn master does it before
+    it forks).
+
+    A shared cache (Redis) outlives a deploy: without the digest in every key, the next release
     would serve the pages the one before rendered, a fixed template or a new translation unseen
-    for up to CACHE_SECONDS."""
-    return release_digest(settings.BASE_DIR)
+    for up to CACHE_SECONDS. The start moment plays the same part for `Last-Modified`."""
+    return Release(digest=release_digest(settings.BASE_DIR), started_at=timezone.now())
+
+
+def last_modified(state):
+    """`Last-Modified` for a response built from the record as `state` has it: the last change
+    to the record or the start of the release that built the response, whichever is later.
+
+    Both change what a response shows. The record's moment moves with any change to anything a
+    response may show (a nested participant, a deleted paragraph), which no row's own
+    `updated_at` does; the release's moves with a deploy (a new template, a new translation, a
+    new API field). A client that revalidates by date alone (If-Modified-Since without the ETag)
+    is then never told that a response it holds is still current when it is not."""
+    return http_date(max(state.changed_at, release().started_at).timestamp())
 
 
 def is_anonymous_read(request):
@@ -197,7 +220,7 @@ def cache_key(request, state, kind):
             request.build_absolute_uri(),
             request.headers.get("Accept", ""),
             getattr(request, "LANGUAGE_CODE", ""),
-            release(),
+            release().digest,
         ]
     )
     digest = hashlib.sha256(variant.encode()).hexdigest()
@@ -245,9 +268,8 @@ def cached_or_built_once(key, cached, build):
 
 class AnonymousPageCacheMiddleware:
     """Serves anonymous readers' pages and API reads from the cache; staff and the admin always
-    see live data. Responses carry `Last-Modified` from the last change of the record, and an
-    `ETag` is added further up by ConditionalGetMiddleware, which answers 304 to a matching
-    revalidation.
+    see live data. Responses carry `Last-Modified` (see `last_modified`), and an `ETag` is added
+    further up by ConditionalGetMiddleware, which answers 304 to a matching revalidation.
 
     Pages are stored here; API reads are stored by the API's views (`trilateral.api`), which
     know what may be kept, and only answered here, before the layers below and DRF run."""
@@ -292,7 +314,7 @@ class AnonymousPageCacheMiddleware:
     def build_page(self, request, key, state):
         response = self.get_response(request)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            response["Last-Modified"] = http_date(state.changed_at.timestamp())
+            response["Last-Modified"] = last_modified(state)
             response["X-Cache"] = "miss"
             if hasattr(response, "render") and callable(response.render):
                 response.render()

@@ -47,8 +47,9 @@ def when_ready(server):
 
     What each worker would otherwise do on its first requests, it inherits done instead: the
     views and the API imported with the URL patterns, their reverse lookups built for every
-    language, the translation catalogs read, the site's templates compiled and the release's
-    digest, which every cache key holds, worked out. A new or recycled worker then answers its
+    language, the translation catalogs read, the site's templates compiled and the release
+    worked out: its digest, which every cache key holds, and its start, which no Last-Modified
+    precedes. A new or recycled worker then answers its
     first page in tens of milliseconds rather than most of a second, which matters most when
     workers start under load. Nothing here touches the database: a connection opened in the
     master would be shared by every forked worker.

@@ -58,7 +58,14 @@ CONTENT_LANGUAGE = header(
 def validator_headers(codes):
     return [
         header("ETag", _("The version of this representation."), response=codes),
-        header("Last-Modified", _("When the record itself was last changed."), response=codes),
+        header(
+            "Last-Modified",
+            _(
+                "No earlier than the last change to anything this response shows: the last "
+                "change to the record, or the start of the release that built the response."
+            ),
+            response=codes,
+        ),
     ]
 
 
