@@ -125,6 +125,27 @@ def test_a_matching_etag_gets_304(client, meeting):
     assert again.content == b""
 
 
+def test_readers_and_proxies_are_told_to_ask_again_before_reusing_a_copy(
+    client, meeting, staff_user
+):
+    """What a browser or a proxy keeps, it must revalidate before showing it again: the pages
+    carry Last-Modified, from which it could otherwise judge a copy fresh for a while (the
+    browser tests show a reader coming back to an edited page)."""
+    for path in pages_showing(meeting):
+        built, cached = client.get(path, follow=True), client.get(path, follow=True)
+        for response in (built, cached):
+            assert response.status_code == 200, path
+            assert response["Cache-Control"] == "no-cache", path
+        assert cached["X-Cache"] == "hit", path
+    # A draft's preview says more: staff's copies are never kept at all.
+    meeting.publication_status = PublicationStatus.DRAFT
+    meeting.save()
+    staff = Client()
+    staff.force_login(staff_user)
+    preview = staff.get(f"/en/meetings/{meeting.slug}/")
+    assert "no-store" in preview["Cache-Control"]
+
+
 def test_edit_shows_everywhere_on_the_next_request(client, meeting):
     for path in pages_showing(meeting):
         assert shows(client, path, "Cache Probe"), path

@@ -30,7 +30,7 @@ from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers, set_response_etag
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 
 RECORD_APPS = {"meetings", "declarations", "trilateral"}
@@ -268,8 +268,9 @@ def cached_or_built_once(key, cached, build):
 
 class AnonymousPageCacheMiddleware:
     """Serves anonymous readers' pages and API reads from the cache; staff and the admin always
-    see live data. Responses carry `Last-Modified` (see `last_modified`), and an `ETag` is added
-    further up by ConditionalGetMiddleware, which answers 304 to a matching revalidation.
+    see live data. Responses carry `Last-Modified` (see `last_modified`) and `Cache-Control:
+    no-cache`, and an `ETag` is added further up by ConditionalGetMiddleware, which answers 304
+    to a matching revalidation.
 
     Pages are stored here; API reads are stored by the API's views (`trilateral.api`), which
     know what may be kept, and only answered here, before the layers below and DRF run."""
@@ -281,6 +282,16 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self.respond(request)
+        if is_anonymous_read(request) and "Cache-Control" not in response:
+            # Without a word on freshness, a browser or a proxy may show a page with a
+            # Last-Modified again without asking, for a tenth of its age (heuristic freshness:
+            # a day for a page last changed ten days ago), edits unseen. `no-cache` lets them
+            # keep it and has them ask each time, which costs a 304 while nothing has changed.
+            patch_cache_control(response, no_cache=True)
+        return response
+
+    def respond(self, request):
         if not settings.PAGE_CACHE or not is_anonymous_read(request):
             return self.get_response(request)
         is_api_read = request.path.startswith(self.API_PREFIX)

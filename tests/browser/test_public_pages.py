@@ -1,17 +1,25 @@
 """The public pages in a real browser: a journalist's path from the home page to a cited
 paragraph, filters, search in Korean script, phone-width layout, printing, and axe-core."""
 
+import datetime
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.cache import cache
+from django.utils import timezone
 from playwright.sync_api import expect
 
+import trilateral.cache
+from meetings.models import Meeting
 from tests.browser.conftest import PHONE
+from trilateral.cache import Release
+from trilateral.models import CacheGeneration
 
 pytestmark = pytest.mark.browser
 
 MEETING = "/en/meetings/trilateral-industrial-ministers-2024/"
+API_MEETING = "/api/v1/meetings/trilateral-industrial-ministers-2024/?format=json"
 DECLARATION = "/en/declarations/trilateral-industrial-ministers-2024-joint-declaration/"
 PAGE_TYPES = {
     "home": "/en/",
@@ -152,3 +160,25 @@ def test_printing_a_declaration_leaves_out_navigation_and_controls(site, page):
     expect(page.get_by_role("link", name="Copy link to paragraph 1")).to_be_hidden()
     expect(page.locator("#p1")).to_be_visible()
     expect(page.locator(".print-only")).to_have_text(site + DECLARATION)
+
+
+def test_a_reader_coming_back_after_an_edit_sees_it(site, page, settings, monkeypatch):
+    """A browser keeps a page that says nothing of its freshness as fresh for a tenth of its age
+    since Last-Modified, and shows it again without asking. Pages and API reads say `no-cache`:
+    the browser asks each time, and gets the edited page at once (a 304 while nothing changed)."""
+    settings.PAGE_CACHE = True
+    cache.clear()
+    long_ago = timezone.now() - datetime.timedelta(days=10)
+    monkeypatch.setattr(
+        trilateral.cache, "release", lambda: Release(digest="this release", started_at=long_ago)
+    )
+    CacheGeneration.objects.update(changed_at=long_ago)
+    for path, shown in ((MEETING, "heading"), (API_MEETING, "text")):
+        page.goto(site + path)
+        meeting = Meeting.objects.get()
+        expect(page.get_by_text(meeting.title).first).to_be_visible()
+        meeting.title = f"Edited {shown} title"
+        meeting.save()
+        page.goto(site + "/en/")
+        page.goto(site + path)
+        expect(page.get_by_text(f"Edited {shown} title").first).to_be_visible()
