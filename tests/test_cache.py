@@ -360,6 +360,40 @@ def test_readers_who_miss_together_wait_for_one_build(meeting, path):
     assert len({content for *_, content in answers}) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_readers_who_find_a_scheduled_moment_passed_together_raise_the_generation_once(
+    meeting, monkeypatch
+):
+    """At midnight, or when a scheduled publication comes, every reader at that moment finds it
+    passed. The first to record it raises the generation and the others read the new one, rather
+    than each raising it again and discarding the pages just built under the one before."""
+    CacheGeneration.objects.filter(pk=1).update(next_change_at=timezone.now())
+    before = CacheGeneration.objects.current().generation
+    readers = 4
+    together = threading.Barrier(readers)
+    work_out_next = trilateral.cache.next_scheduled_change
+
+    def once_every_reader_has_found_it_passed():
+        together.wait(timeout=10)
+        return work_out_next()
+
+    monkeypatch.setattr(
+        trilateral.cache, "next_scheduled_change", once_every_reader_has_found_it_passed
+    )
+
+    def read(_):
+        try:
+            return trilateral.cache.current_generation().generation
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(readers) as pool:
+        seen = list(pool.map(read, range(readers)))
+
+    assert seen == [before + 1] * readers
+    assert CacheGeneration.objects.current().next_change_at > timezone.now()
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ends a PostgreSQL session")
 @pytest.mark.django_db(transaction=True)

@@ -239,12 +239,20 @@ class CacheGenerationManager(models.Manager):
             next_change_at=aware(next_change_at),
         )
 
-    def bump(self, next_change_at=...):
-        """Raise the generation; `...` leaves the next scheduled moment as it is."""
-        changes = {"generation": models.F("generation") + 1, "changed_at": timezone.now()}
+    def bump(self, next_change_at=..., *, only_when_due=False):
+        """Raise the generation; `...` leaves the next scheduled moment as it is.
+
+        `only_when_due` raises it only while the scheduled moment is still passed (or unknown):
+        of readers who found it passed together, the first to get here raises it and the others
+        leave it raised once."""
+        now = timezone.now()
+        changes = {"generation": models.F("generation") + 1, "changed_at": now}
         if next_change_at is not ...:
             changes["next_change_at"] = next_change_at
-        if not self.filter(pk=1).update(**changes):
+        rows = self.filter(pk=1)
+        if only_when_due:
+            rows = rows.filter(Q(next_change_at__isnull=True) | Q(next_change_at__lte=now))
+        if not rows.update(**changes):
             self.get_or_create(
                 pk=1, defaults={"next_change_at": None if next_change_at is ... else next_change_at}
             )
