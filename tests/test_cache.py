@@ -4,6 +4,7 @@ on the very next request to every page and endpoint that shows it."""
 import datetime
 import io
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
@@ -19,7 +20,7 @@ from django.utils.http import http_date
 import trilateral.cache
 from meetings.models import Meeting
 from tests.factories import build_meeting_record, this_year
-from trilateral.cache import Release, changes_in_bulk, release_digest
+from trilateral.cache import Release, bump_generation, changes_in_bulk, release_digest
 from trilateral.models import CacheGeneration, PublicationStatus
 
 pytestmark = pytest.mark.django_db
@@ -360,6 +361,12 @@ def test_readers_who_miss_together_wait_for_one_build(meeting, path):
     assert len({content for *_, content in answers}) == 1
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    # A database file makes a second writer wait; the test database is in memory and shared.
+    reason="SQLite's in-memory test database refuses a second writer instead of making it wait",
+)
 @pytest.mark.django_db(transaction=True)
 def test_readers_who_find_a_scheduled_moment_passed_together_raise_the_generation_once(
     meeting, monkeypatch
@@ -392,6 +399,52 @@ def test_readers_who_find_a_scheduled_moment_passed_together_raise_the_generatio
 
     assert seen == [before + 1] * readers
     assert CacheGeneration.objects.current().next_change_at > timezone.now()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's in-memory test database refuses a second writer instead of making it wait",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_publication_scheduled_while_another_editor_saves_still_appears_on_time(meeting):
+    """One editor schedules a publication while another saves a different record. The second
+    save waits for the first to commit before it raises the generation; the moment it records as
+    the next scheduled change is worked out after that wait, with the publication in it, or the
+    page would stay unchanged past the publication's time.
+
+    A save through the model raises the generation first for its history row, which moves no
+    schedule; the second editor's change here raises it straight away, as a record whose own
+    signal comes first would, so that the rule holds whatever the order of signals."""
+    due = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
+    scheduled = threading.Event()
+
+    def schedule():
+        try:
+            with transaction.atomic():
+                record = Meeting.objects.get(pk=meeting.pk)
+                record.published_at = due
+                record.save()
+                scheduled.set()
+                # The other editor's change runs meanwhile, up to the generation this one holds.
+                time.sleep(1)
+        finally:
+            connection.close()
+
+    def change_a_record_that_can_move_the_schedule():
+        try:
+            assert scheduled.wait(10)
+            with transaction.atomic():
+                bump_generation(schedule_may_change=True)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        writers = [schedule, change_a_record_that_can_move_the_schedule]
+        for done in [pool.submit(writer) for writer in writers]:
+            done.result()
+
+    assert CacheGeneration.objects.current().next_change_at == due
 
 
 @pytest.mark.postgres

@@ -75,7 +75,7 @@ def bump_generation(*, schedule_may_change=True):
     change could have moved it."""
     from trilateral.models import CacheGeneration
 
-    CacheGeneration.objects.bump(next_scheduled_change() if schedule_may_change else ...)
+    CacheGeneration.objects.bump(next_scheduled_change if schedule_may_change else None)
 
 
 def current_generation():
@@ -87,7 +87,7 @@ def current_generation():
     if state.next_change_at is None or state.next_change_at <= timezone.now():
         # Every reader at that moment (midnight on a busy day) finds it passed: one raises the
         # generation, rather than each raising it again over the pages built under the last.
-        CacheGeneration.objects.bump(next_scheduled_change(), only_when_due=True)
+        CacheGeneration.objects.pass_scheduled_moment(next_scheduled_change())
         state = CacheGeneration.objects.current()
     return state
 

@@ -239,23 +239,34 @@ class CacheGenerationManager(models.Manager):
             next_change_at=aware(next_change_at),
         )
 
-    def bump(self, next_change_at=..., *, only_when_due=False):
-        """Raise the generation; `...` leaves the next scheduled moment as it is.
+    def bump(self, next_change=None):
+        """Raise the generation for a change to the record and, with `next_change`, record the
+        next scheduled moment it works out.
 
-        `only_when_due` raises it only while the scheduled moment is still passed (or unknown):
-        of readers who found it passed together, the first to get here raises it and the others
-        leave it raised once."""
+        The moment is worked out after the raise, which holds the row until the writer's
+        transaction ends: a writer that raised it first has committed by then, and what it
+        scheduled is seen (PostgreSQL reads what is committed as each statement starts). Worked
+        out before, it could leave out a publication another editor scheduled at that very
+        moment, which would then wait for some later change to appear."""
+        if not self.filter(pk=1).update(
+            generation=models.F("generation") + 1, changed_at=timezone.now()
+        ):
+            self.get_or_create(pk=1)
+        if next_change is not None:
+            self.filter(pk=1).update(next_change_at=next_change())
+
+    def pass_scheduled_moment(self, next_change_at):
+        """Raise the generation for a scheduled moment that has passed, and record the next one.
+
+        One statement, which applies only while the moment is still passed (or unknown): of
+        readers who found it passed together, the first raises it and the others find it done,
+        and a writer who has moved it on meanwhile keeps the moment it recorded."""
         now = timezone.now()
-        changes = {"generation": models.F("generation") + 1, "changed_at": now}
-        if next_change_at is not ...:
-            changes["next_change_at"] = next_change_at
-        rows = self.filter(pk=1)
-        if only_when_due:
-            rows = rows.filter(Q(next_change_at__isnull=True) | Q(next_change_at__lte=now))
-        if not rows.update(**changes):
-            self.get_or_create(
-                pk=1, defaults={"next_change_at": None if next_change_at is ... else next_change_at}
-            )
+        passed = Q(next_change_at__isnull=True) | Q(next_change_at__lte=now)
+        if not self.filter(passed, pk=1).update(
+            generation=models.F("generation") + 1, changed_at=now, next_change_at=next_change_at
+        ):
+            self.get_or_create(pk=1, defaults={"next_change_at": next_change_at})
 
 
 class CacheGeneration(models.Model):
