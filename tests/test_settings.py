@@ -59,7 +59,7 @@ def test_debug_mode_starts_on_sqlite_without_configuration(database_url):
     )
     result = run_django(env, "diffsettings", "--output", "unified")
     assert result.returncode == 0, result.stderr
-    assert "django.db.backends.sqlite3" in result.stdout
+    assert "trilateral.sqlite" in result.stdout
     assert str(ROOT / "db.sqlite3") in result.stdout
 
 

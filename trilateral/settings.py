@@ -120,7 +120,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The same backend, keeping the query planner's statistics up to date (trilateral/sqlite).
+    DATABASES["default"]["ENGINE"] = "trilateral.sqlite"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The record is small enough to stay in memory, where reading a page at random costs about
     # what reading the next one does. PostgreSQL's default of 4 (for spinning disks) makes it
     # read all 51,000 paragraphs of the large record rather than use their search indexes
