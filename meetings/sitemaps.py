@@ -1,17 +1,64 @@
 """Sitemap sections for meetings, people, countries and the pages that list them."""
 
+from collections.abc import Sequence
+from functools import cached_property
+
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 
 from meetings.models import Country, Meeting, Person
+from trilateral.translation import LANGUAGES
+
+# Records on one page of a section's sitemap, each listed once per language. The protocol allows
+# 50,000 addresses to a file; a thousand records build in a fraction of a second and keep every
+# file small however long the record grows.
+RECORDS_PER_SITEMAP = 1000
+
+
+class EveryLanguage(Sequence):
+    """Each item once per language, for Django's paginator: counted and sliced in the database.
+
+    Django's own i18n sitemaps list every item of a section in memory to show any page of it, and
+    the sitemap index does so for every section to count its pages."""
+
+    def __init__(self, items):
+        self.items = items
+
+    @cached_property
+    def record_count(self):
+        return self.items.count() if isinstance(self.items, QuerySet) else len(self.items)
+
+    def __len__(self):
+        return self.record_count * len(LANGUAGES)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            position = range(len(self))[index]
+            return self[position : position + 1][0]
+        start, stop, step = index.indices(len(self))
+        if step != 1:
+            raise ValueError("a step is not supported")
+        first = start // len(LANGUAGES)
+        records = self.items[first : -(-stop // len(LANGUAGES))]
+        pairs = [(record, language) for record in records for language in LANGUAGES]
+        skipped = start - first * len(LANGUAGES)
+        return pairs[skipped : skipped + max(stop - start, 0)]
 
 
 class LanguageSitemap(Sitemap):
-    """Each page once per language, with its other language versions as alternates."""
+    """Each page once per language, with its other language versions as alternates, a thousand
+    records to a page of the section (`?p=2`, …), which the sitemap index lists."""
 
     i18n = True
     alternates = True
     x_default = True
+    limit = RECORDS_PER_SITEMAP * len(LANGUAGES)
+
+    @property
+    def paginator(self):
+        return Paginator(EveryLanguage(self.items()), self.limit)
 
 
 class PagesSitemap(LanguageSitemap):
@@ -29,6 +76,10 @@ class PagesSitemap(LanguageSitemap):
 class RecordSitemap(LanguageSitemap):
     def lastmod(self, item):
         return item.updated_at
+
+    def get_latest_lastmod(self):
+        """For the sitemap index: one aggregate, where Django's default reads every record."""
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class MeetingSitemap(RecordSitemap):

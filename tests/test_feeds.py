@@ -1,7 +1,6 @@
 """The machine-readable faces of the record: Atom feeds, the iCalendar, the sitemap, robots.txt."""
 
 import datetime
-import xml.etree.ElementTree as ET
 
 import feedparser
 import icalendar
@@ -10,7 +9,10 @@ import time_machine
 from pytest_django.asserts import assertContains
 
 from meetings.models import Meeting, MeetingStatus
+from meetings.sitemaps import EveryLanguage, LanguageSitemap
 from tests.factories import DeclarationFactory, MeetingFactory, MeetingSeriesFactory, this_year
+from tests.sitemaps import sitemap_entries, sitemap_pages
+from trilateral.translation import LANGUAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -155,14 +157,7 @@ def test_calendar_folds_long_lines_whole_characters_at_a_time(client, first_meet
 
 def test_sitemap_lists_every_public_page_and_no_draft(client, first_meeting):
     draft = MeetingFactory(slug="draft-meeting", draft=True)
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    namespace = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locations = {
-        element.text
-        # The document is the site's own answer, not untrusted input.
-        for element in ET.fromstring(response.content).findall(".//sm:loc", namespace)  # noqa: S314
-    }
+    locations = sitemap_entries(client)
     for path in [
         "/en/",
         "/en/meetings/",
@@ -176,6 +171,73 @@ def test_sitemap_lists_every_public_page_and_no_draft(client, first_meeting):
     ]:
         assert f"http://testserver{path}" in locations
     assert f"http://testserver{draft.get_absolute_url()}" not in locations
+
+
+def test_a_long_record_s_sitemap_comes_in_pages_that_the_index_lists(client, monkeypatch):
+    # Two records to a page (each in three languages) stand for the thousand.
+    monkeypatch.setattr(LanguageSitemap, "limit", 2 * len(LANGUAGES))
+    meetings = MeetingFactory.create_batch(5)
+    pages = sitemap_pages(client)
+    meeting_pages = [address for address in pages if "/sitemap-meetings.xml" in address]
+    assert meeting_pages == [
+        "http://testserver/sitemap-meetings.xml",
+        "http://testserver/sitemap-meetings.xml?p=2",
+        "http://testserver/sitemap-meetings.xml?p=3",
+    ]
+    assert [len(pages[address]) for address in meeting_pages] == [6, 6, 3]
+    listed = {loc for address in meeting_pages for loc in pages[address]}
+    assert listed == {
+        f"http://testserver/{language}/meetings/{meeting.slug}/"
+        for meeting in meetings
+        for language in LANGUAGES
+    }
+
+
+def test_a_sitemap_reads_only_the_records_it_lists(client, monkeypatch):
+    monkeypatch.setattr(LanguageSitemap, "limit", 2 * len(LANGUAGES))
+    MeetingFactory.create_batch(5)
+    loaded = []
+    from_db = Meeting.from_db.__func__
+
+    def counting_from_db(cls, *args):
+        loaded.append(cls)
+        return from_db(cls, *args)
+
+    monkeypatch.setattr(Meeting, "from_db", classmethod(counting_from_db))
+    # Django's own sitemaps read every meeting for either: the index to count a section's
+    # pages, and each page to find its own.
+    assert client.get("/sitemap.xml").status_code == 200
+    assert loaded == []
+    assert client.get("/sitemap-meetings.xml?p=3").status_code == 200
+    assert loaded == [Meeting]
+
+
+def test_the_pairs_of_record_and_language_count_and_slice_as_a_list_would():
+    records = ["first", "second", "third"]
+    pairs = [(record, language) for record in records for language in LANGUAGES]
+    every_language = EveryLanguage(records)
+    assert len(every_language) == len(pairs)
+    assert list(every_language) == pairs
+    assert every_language[-1] == pairs[-1]
+    for start in range(len(pairs) + 2):
+        for stop in range(start, len(pairs) + 3):
+            assert every_language[start:stop] == pairs[start:stop], (start, stop)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sitemap-nothing.xml",
+        "/sitemap-meetings.xml?p=2",
+        "/sitemap-meetings.xml?p=0",
+        "/sitemap-meetings.xml?p=-1",
+        "/sitemap-meetings.xml?p=abc",
+        "/sitemap-meetings.xml?p=%00",
+        "/sitemap-meetings.xml?p=99999999999999999999999999",
+    ],
+)
+def test_a_sitemap_page_that_does_not_exist_is_not_found(client, first_meeting, path):
+    assert client.get(path).status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap(client):

@@ -57,6 +57,7 @@ from tests.factories import (
     TopicFactory,
     this_year,
 )
+from tests.sitemaps import sitemap_entries, sitemap_files
 from trilateral.markdown import render_markdown
 from trilateral.models import Correction
 
@@ -710,14 +711,14 @@ def test_calendar_carries_the_text_as_written(client, hostile):
 
 
 def test_sitemap_lists_only_addresses_of_the_site(client, hostile):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    sitemap = ET.fromstring(response.content)  # noqa: S314
-    locations = [
-        loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    entries = sitemap_entries(client)
+    assert f"http://testserver{hostile.meeting.get_absolute_url()}" in entries
+    addresses = [
+        *sitemap_files(client),
+        *entries,
+        *(href for links in entries.values() for href in links.values()),
     ]
-    assert f"http://testserver{hostile.meeting.get_absolute_url()}" in locations
-    assert all(location.startswith("http://testserver/") for location in locations)
+    assert all(address.startswith("http://testserver/") for address in addresses)
 
 
 # --- API ------------------------------------------------------------------------------------------
