@@ -66,10 +66,13 @@ class CountryQuerySet(models.QuerySet):
 
     def published(self):
         """Countries that belong to a published series or took part in a published meeting."""
-        # Uncorrelated IN subqueries: each is computed once, not probed once per country.
+        # Probed once per country, which stops at the first published participant: countries
+        # are few, participants many. Unlike people (below), a set of every published
+        # participant's country, computed first, took longer on the large record: 7.3 → 4.4 ms
+        # for all countries on PostgreSQL, 3.0 → 1.8 ms on SQLite, and more for one.
         return self.filter(
-            Q(pk__in=MeetingSeries.objects.published().values("members"))
-            | Q(pk__in=Participant.objects.published().values("country"))
+            Exists(MeetingSeries.objects.published().filter(members=OuterRef("pk")))
+            | Exists(Participant.objects.published().filter(country=OuterRef("pk")))
         )
 
 
