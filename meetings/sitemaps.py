@@ -5,7 +5,7 @@ from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max
 from django.urls import reverse
 
 from meetings.models import Country, Meeting, Person
@@ -18,17 +18,15 @@ RECORDS_PER_SITEMAP = 1000
 
 
 class EveryLanguage(Sequence):
-    """Each item once per language, for Django's paginator: counted and sliced in the database.
+    """Each of `record_count` items once per language, for Django's paginator: sliced in the
+    database.
 
     Django's own i18n sitemaps list every item of a section in memory to show any page of it, and
     the sitemap index does so for every section to count its pages."""
 
-    def __init__(self, items):
+    def __init__(self, items, record_count):
         self.items = items
-
-    @cached_property
-    def record_count(self):
-        return self.items.count() if isinstance(self.items, QuerySet) else len(self.items)
+        self.record_count = record_count
 
     def __len__(self):
         return self.record_count * len(LANGUAGES)
@@ -56,9 +54,12 @@ class LanguageSitemap(Sitemap):
     x_default = True
     limit = RECORDS_PER_SITEMAP * len(LANGUAGES)
 
+    def record_count(self):
+        return len(self.items())
+
     @property
     def paginator(self):
-        return Paginator(EveryLanguage(self.items()), self.limit)
+        return Paginator(EveryLanguage(self.items(), self.record_count()), self.limit)
 
 
 class PagesSitemap(LanguageSitemap):
@@ -77,9 +78,18 @@ class RecordSitemap(LanguageSitemap):
     def lastmod(self, item):
         return item.updated_at
 
+    @cached_property
+    def summary(self):
+        """How many records the section holds and when the latest changed: one query for both,
+        which the sitemap index asks of the same instance."""
+        return self.items().aggregate(count=Count("pk"), latest=Max("updated_at"))
+
+    def record_count(self):
+        return self.summary["count"]
+
     def get_latest_lastmod(self):
-        """For the sitemap index: one aggregate, where Django's default reads every record."""
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+        # Django's default reads every record of the section.
+        return self.summary["latest"]
 
 
 class MeetingSitemap(RecordSitemap):

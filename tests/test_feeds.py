@@ -6,6 +6,8 @@ import feedparser
 import icalendar
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains
 
 from meetings.models import Meeting, MeetingStatus
@@ -206,8 +208,12 @@ def test_a_sitemap_reads_only_the_records_it_lists(client, monkeypatch):
     monkeypatch.setattr(Meeting, "from_db", classmethod(counting_from_db))
     # Django's own sitemaps read every meeting for either: the index to count a section's
     # pages, and each page to find its own.
-    assert client.get("/sitemap.xml").status_code == 200
+    with CaptureQueriesContext(connection) as index:
+        assert client.get("/sitemap.xml").status_code == 200
     assert loaded == []
+    # One question about the meetings: how many, and when the latest changed.
+    from_meetings = [query for query in index if 'FROM "meetings_meeting"' in query["sql"]]
+    assert len(from_meetings) == 1
     assert client.get("/sitemap-meetings.xml?p=3").status_code == 200
     assert loaded == [Meeting]
 
@@ -215,7 +221,7 @@ def test_a_sitemap_reads_only_the_records_it_lists(client, monkeypatch):
 def test_the_pairs_of_record_and_language_count_and_slice_as_a_list_would():
     records = ["first", "second", "third"]
     pairs = [(record, language) for record in records for language in LANGUAGES]
-    every_language = EveryLanguage(records)
+    every_language = EveryLanguage(records, len(records))
     assert len(every_language) == len(pairs)
     assert list(every_language) == pairs
     assert every_language[-1] == pairs[-1]

@@ -29,6 +29,9 @@ from trilateral.translation import LANGUAGES
 
 pytestmark = pytest.mark.django_db
 
+# Every sitemap of records, each of them counted: the index only counts them.
+SITEMAP_SECTIONS = ("meetings", "declarations", "topics", "people", "countries")
+
 
 class Record:
     """A series whose meetings share a topic, a person and a country, so that every page, from
@@ -93,7 +96,7 @@ class Record:
             "declarations feed": "/en/feeds/declarations.atom",
             "calendar": "/en/calendar.ics",
             "sitemap": "/sitemap.xml",
-            "sitemap of meetings": "/sitemap-meetings.xml",
+            **{f"sitemap of {section}": f"/sitemap-{section}.xml" for section in SITEMAP_SECTIONS},
         }
 
 
@@ -114,7 +117,7 @@ PAGES = [
     "declarations feed",
     "calendar",
     "sitemap",
-    "sitemap of meetings",
+    *(f"sitemap of {section}" for section in SITEMAP_SECTIONS),
 ]
 
 
