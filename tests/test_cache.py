@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 import trilateral.cache
+from declarations.models import Paragraph
 from meetings.models import Meeting
 from tests.factories import build_meeting_record, this_year
+from tests.planner import planned_paragraph_count
 from tests.sitemaps import sitemap_entries
 from trilateral.cache import Release, bump_generation, changes_in_bulk, release_digest
 from trilateral.models import CacheGeneration, PublicationStatus
@@ -208,6 +210,16 @@ def test_changes_in_bulk_bump_the_generation_once_and_show_on_the_next_request(c
     assert CacheGeneration.objects.current().generation == before + 1
     for path in paths:
         assert not shows(client, path, "Cache Probe"), path
+
+
+def test_changes_in_bulk_leave_the_query_planner_the_size_of_what_they_made(meeting):
+    declaration = meeting.declarations.get()
+    with transaction.atomic(), changes_in_bulk():
+        Paragraph.objects.bulk_create(
+            Paragraph(declaration=declaration, number=number, anchor=f"p{number}", text="In bulk.")
+            for number in range(100, 400)
+        )
+    assert planned_paragraph_count() == Paragraph.objects.count()
 
 
 def test_a_generated_record_shows_on_the_next_request(client, meeting):

@@ -125,12 +125,19 @@ def changes_in_bulk():
     """A job that changes thousands of rows (generate_record, a restore) bumps the generation once,
     as it ends, rather than once a row. It bumps it whether or not any row said it changed: bulk
     inserts and updates send no signal. Enter it inside the job's transaction, so that the bump
-    commits with the changes."""
+    commits with the changes.
+
+    As it ends, the job also has the database gather the query planner's statistics, as after any
+    bulk load. Without them SQLite guesses at its indexes (trilateral/sqlite; a command never
+    closes its connection, where the site's connections gather them), and PostgreSQL plans for
+    the tables as they were until autovacuum gets round to them."""
     token = in_bulk.set(True)
     try:
         yield
     finally:
         in_bulk.reset(token)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     bump_generation()
 
 

@@ -4,12 +4,12 @@ import random
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.utils import timezone
 
 from declarations.models import Commitment, Paragraph
 from meetings.management.commands.generate_record import held_on
 from meetings.models import Meeting, Participant
+from tests.planner import planned_paragraph_count
 
 pytestmark = pytest.mark.django_db
 
@@ -57,19 +57,6 @@ def test_a_generated_meeting_was_held_on_or_before_today():
     assert (min(days), max(days)) == (new_year, mid_year)
     days = {held_on(rnd, 2025, mid_year) for _ in range(5000)}
     assert (min(days), max(days)) == (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
-
-
-def planned_paragraph_count():
-    """The number of paragraphs the query planner's statistics count."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            # Each index's statistics start with the number of rows in its table.
-            cursor.execute(
-                "SELECT stat FROM sqlite_stat1 WHERE tbl = 'declarations_paragraph' LIMIT 1"
-            )
-            return int(cursor.fetchone()[0].split()[0])
-        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'declarations_paragraph'")
-        return int(cursor.fetchone()[0])
 
 
 def test_the_query_planner_knows_the_size_of_the_new_record(first_meeting):

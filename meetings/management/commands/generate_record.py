@@ -13,7 +13,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -129,7 +129,7 @@ class Command(BaseCommand):
         self.random = random.Random(options["seed"])  # noqa: S311  # nosec B311
         self.options = options
         started = time.monotonic()
-        progress = Progress(options["series"] + 3, enabled=not options["quiet"])
+        progress = Progress(options["series"] + 2, enabled=not options["quiet"])
         with transaction.atomic(), changes_in_bulk():
             self.clear()
             progress.advance(label="cleared earlier data")
@@ -138,12 +138,6 @@ class Command(BaseCommand):
             for index in range(options["series"]):
                 self.make_series(index)
                 progress.advance(label=f"series {index + 1}")
-            # Statistics for the query planner, as after any bulk load. Without them SQLite
-            # guesses at its indexes (trilateral/sqlite), and PostgreSQL plans for the tables as
-            # they were until autovacuum gets round to them.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            progress.advance(label="statistics")
         progress.finish()
         counts = {
             "meetings": Meeting.objects.filter(slug__startswith=PREFIX).count(),
