@@ -155,7 +155,7 @@ def connections_held(pid, port):
 
 
 def test_a_worker_holds_no_more_connections_than_its_cap_and_answers_every_client(tmp_path):
-    """Keep-alive clients past a worker's cap (six per thread) wait for room rather than pile onto
+    """Keep-alive clients past a worker's cap (two per thread) wait for room rather than pile onto
     one worker, and each is answered: at the cap, the worker closes connections it answers."""
     database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     with production_server(tmp_path / "server.log", database_url, GUNICORN_THREADS="1") as (
@@ -175,7 +175,7 @@ def test_a_worker_holds_no_more_connections_than_its_cap_and_answers_every_clien
             statuses.append(response.status)
 
         assert statuses == [200] * 8
-        assert connections_held(int(worker), port) <= 6
+        assert connections_held(int(worker), port) <= 2
         for client in clients:
             client.close()
 

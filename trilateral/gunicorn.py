@@ -14,15 +14,20 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 
 def connections_per_worker(threads):
-    """How many connections one worker holds before it stops accepting (six per thread).
+    """How many connections one worker holds before it stops accepting (two per thread).
 
     Every worker races to accept each new connection, a keep-alive client stays with the worker
     that won it, and a worker runs on one core at a time (the GIL). Uncapped, one worker could
     hold nearly every client (32 of a load test's 32, serving them at a third of the machine's
     pace) while the other core idled. Holding this many, a worker stops accepting; with all but
     `threads` of them idle between requests, it closes the next connection it answers
-    (`Connection: close`), and that client reconnects to a worker with room."""
-    return int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", threads * 6))
+    (`Connection: close`), and that client reconnects to a worker with room.
+
+    Two per thread rather than more: a client's wait then depends little on which worker it
+    landed on. When pages take tens of milliseconds each (a cache miss), a worker holding many
+    clients serves each of them late while another holds few; past the cap, clients wait in
+    the listening socket's queue, which every worker takes from as it has room."""
+    return int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", threads * 2))
 
 
 worker_connections = connections_per_worker(threads)
