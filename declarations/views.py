@@ -117,11 +117,7 @@ class TopicDetailView(YearPagesMixin, PreviewMixin, DetailView):
         # them finds those meetings too, and the page lists the meetings counted.
         entries = Counter()
         meetings_by_year = defaultdict(set)
-        for meeting, year, count in (
-            paragraphs.order_by()
-            .values_list("declaration__meeting", "declaration__meeting__year")
-            .annotate(Count("pk"))
-        ):
+        for meeting, year, count in paragraphs.count_per_meeting():
             entries[year] += count
             meetings_by_year[year].add(meeting)
         tagged = self.visible(Declaration.objects.filter(topics=topic))

@@ -1,8 +1,9 @@
 import datetime
+from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from declarations.models import Commitment, Declaration, Paragraph
@@ -19,6 +20,9 @@ from tests.factories import (
 from trilateral.models import PublicationStatus
 
 pytestmark = pytest.mark.django_db
+
+# Enough paragraphs that reading a few of them by key beats reading them all.
+PLANNED_PARAGRAPHS = 3000
 
 
 def assert_rejected_by_database(create):
@@ -130,3 +134,48 @@ class TestPublication:
     def test_paragraph_permalink(self):
         paragraph = ParagraphFactory(number=3)
         assert paragraph.get_absolute_url().endswith(f"/{paragraph.declaration.slug}/#p3")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_topic_s_paragraphs_are_counted_per_meeting_from_an_index_not_from_their_rows():
+    """The topic page counts its paragraphs per meeting. The count needs each paragraph's
+    declaration, not its texts, which fill most of the table: it reads the declaration from
+    `paragraph_id_declaration_idx` instead of reading the paragraph's row."""
+    topic = TopicFactory()
+    declarations = [DeclarationFactory(meeting=MeetingFactory(year=2000 + n)) for n in range(3)]
+    long_text = "The ministers reviewed the work plan on export controls and supply chains. " * 8
+    paragraphs = Paragraph.objects.bulk_create(
+        Paragraph(
+            declaration=declarations[n % 3],
+            number=n + 1,
+            anchor=f"p{n + 1}",
+            text=long_text,
+            text_ko=long_text,
+            text_ja=long_text,
+        )
+        for n in range(PLANNED_PARAGRAPHS)
+    )
+    # Every 20th paragraph, and the first declaration's next one as well: unequal counts.
+    tagged = paragraphs[::20] + paragraphs[3::60]
+    Paragraph.topics.through.objects.bulk_create(
+        Paragraph.topics.through(paragraph=paragraph, topic=topic) for paragraph in tagged
+    )
+    with connection.cursor() as cursor:
+        # Where the tables stand once the database has seen the load (autovacuum on PostgreSQL,
+        # the closing connection's `PRAGMA optimize` on SQLite): statistics, and on PostgreSQL
+        # the map of pages whose rows every reader sees, which an index-only read relies on.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+    counts = Paragraph.objects.published().for_topic(topic).count_per_meeting()
+
+    per_declaration = Counter(paragraph.declaration for paragraph in tagged)
+    assert sorted(counts) == sorted(
+        (declaration.meeting_id, declaration.meeting.year, count)
+        for declaration, count in per_declaration.items()
+    )
+    plan = counts.explain()
+    if connection.vendor == "postgresql":
+        assert "Index Only Scan using paragraph_id_declaration_idx" in plan
+        assert "Seq Scan on declarations_paragraph " not in plan
+    else:
+        assert "USING COVERING INDEX paragraph_id_declaration_idx" in plan
