@@ -15,7 +15,7 @@ from operator import or_
 from django.apps import apps
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import Expression, F, Q
+from django.db.models import BooleanField, Expression, F, Func, Q
 from django.db.models.expressions import Col, RawSQL
 from django.db.models.lookups import IContains
 
@@ -52,6 +52,18 @@ def contains_any(query, *fields):
     word-splitting full-text configuration would.
     """
     return reduce(or_, (Q(IContainsText(F(field), query)) for field in fields))
+
+
+class EqualsAny(Func):
+    """`expression = ANY(array)`, true when the array holds the expression's value (PostgreSQL).
+
+    Given an `ArraySubquery`, PostgreSQL builds the array once, before it reads the rows tested
+    against it (an InitPlan), and plans the subquery on its own, as the cheapest way to find all
+    of its rows."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
 
 
 def on_postgresql(queryset):
