@@ -209,9 +209,10 @@ class ParagraphQuerySet(DeclarationChildQuerySet):
         paragraphs = self.search(query)
         if on_postgresql(self):
             # Found once, through their indexes, rather than probed declaration by declaration,
-            # and as an array built before the declarations are read: as `pk IN (…)` among the
-            # search's other conditions, PostgreSQL came to read all the paragraphs instead once
-            # their indexes had grown with rewritten rows (bench/query-plans.md).
+            # and as an array built before the declarations are read. As `pk IN (…)` among the
+            # search's other conditions, whether PostgreSQL used the indexes or read every
+            # paragraph turned on the indexes' statistics, and after some vacuums it read them
+            # all (bench/query-plans.md).
             return Q(
                 EqualsAny(
                     F("pk"), ArraySubquery(paragraphs.order_by().values("declaration").distinct())

@@ -159,9 +159,9 @@ def test_a_declaration_s_search_reads_the_paragraph_indexes_once_the_table_is_va
     """As the paragraphs stand after a vacuum (autovacuum's, or the benchmark's), with the index
     statistics it leaves. Found through `pk IN (…)` among the declaration search's other
     conditions, the matching paragraphs were read by a scan of the whole table here, and on the
-    large record once its paragraphs had been written a second time (70 ms there, against 10):
-    the choice turned on those statistics. As an array built first, they are read through their
-    indexes."""
+    large record once it had been generated into the same database several times (70 ms there,
+    against 10): the choice turned on those statistics. As an array built first, they are read
+    through their indexes."""
     declaration, other = DeclarationFactory(), DeclarationFactory()
     Paragraph.objects.bulk_create(
         Paragraph(
