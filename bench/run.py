@@ -95,18 +95,6 @@ def prepare(database_url):
     started = time.monotonic()
     manage(env, "generate_record")
     print(f"   generated in {time.monotonic() - started:.0f}s", flush=True)
-    if database_url.startswith("postgres"):
-        # What autovacuum does soon after a bulk load, and the state a running site is in.
-        # Without statistics the planner guesses, badly, on tables that were empty a minute
-        # ago; without a vacuum every search also reads the GIN indexes' pending lists of
-        # rows not yet merged (on the large record 2,437 paragraphs in paragraph_text_trgm),
-        # which made it 3-5 times slower. Run here, since a server may have autovacuum off.
-        manage(
-            env,
-            "shell",
-            "-c",
-            "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')",
-        )
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
 
 
