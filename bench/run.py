@@ -193,13 +193,14 @@ def measure(server, path, args, cache, seconds=None):
 
 def load(url, connections, seconds):
     output = wrk(url, connections, seconds)
-    if not re.search(r"^\s+99%\s+[\d.]+(us|ms|s|m|h)\s*$", output, re.M):
-        print(output, flush=True)
     errors = sum(
         int(n)
         for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output)
         + re.findall(r"(?:connect|read|write|timeout) (\d+)", output)
     )
+    # The report counts errors; wrk's own output says which kind (a timeout, a closed socket).
+    if errors or not re.search(r"^\s+99%\s+[\d.]+(us|ms|s|m|h)\s*$", output, re.M):
+        print(output, flush=True)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         # The distribution's own lines: "95.50%" in the thread stats also ends in "50%".
