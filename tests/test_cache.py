@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import OperationalError, close_old_connections, connection, connections, transaction
 from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date
@@ -244,6 +244,22 @@ def test_changes_in_bulk_leave_postgresql_s_indexes_ready_for_searches_and_count
         )
         pages, visible = cursor.fetchone()
     assert visible == pages > 0
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL vacuums")
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_job_whose_vacuum_fails_keeps_its_changes_and_logs_the_error(
+    meeting, monkeypatch, caplog
+):
+    def vacuum_cancelled():
+        raise OperationalError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(trilateral.cache, "vacuum_after_bulk_changes", vacuum_cancelled)
+    with transaction.atomic(), changes_in_bulk():
+        Meeting.objects.filter(pk=meeting.pk).update(title="Changed In Bulk")
+    assert Meeting.objects.get(pk=meeting.pk).title == "Changed In Bulk"
+    assert "statement timeout" in caplog.text
 
 
 def test_a_generated_record_shows_on_the_next_request(client, meeting):

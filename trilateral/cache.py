@@ -141,7 +141,8 @@ def changes_in_bulk():
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     if connection.vendor == "postgresql":
-        transaction.on_commit(vacuum_after_bulk_changes)
+        # Housekeeping: should it fail, the job's changes stand, and the error is logged.
+        transaction.on_commit(vacuum_after_bulk_changes, robust=True)
     bump_generation()
 
 
