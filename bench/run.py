@@ -273,7 +273,9 @@ def main():
     database_url = args.database_url or f"sqlite:///{RESULTS / 'bench.sqlite3'}"
     if not args.skip_prepare:
         if database_url.startswith("sqlite"):
-            Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+            # With its write-ahead log, which SQLite would otherwise replay into the new file.
+            for suffix in ("", "-wal", "-shm"):
+                Path(database_url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
         prepare(database_url)
 
     # Anything else running on the machine shows here: its load before the servers start.

@@ -1,4 +1,5 @@
-"""The SQLite backend keeps the query planner's statistics up to date (trilateral/sqlite).
+"""The SQLite backend writes ahead to a log and keeps the query planner's statistics up to date
+(trilateral/sqlite).
 
 Each test opens a database file of its own, whichever database the suite runs on: Django never
 closes the in-memory test database, and closing is when statistics are gathered.
@@ -67,3 +68,21 @@ def test_closing_while_another_writer_holds_the_lock_still_closes(tmp_path, sqli
     read_through_an_index(database)
     database.close()
     assert analyzed_tables(path) == {"record"}
+
+
+def test_a_save_does_not_wait_for_a_reader_and_the_reader_keeps_what_it_read(tmp_path, sqlite_file):
+    """A busy site's readers do not hold up an editor's save (in SQLite's default mode it waited
+    for them, and then failed: "database is locked")."""
+    path = tmp_path / "record.sqlite3"
+    database = sqlite_file(path)
+    make_a_table(database)
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    (before,) = reader.execute("SELECT count(*) FROM record").fetchone()
+    with database.cursor() as cursor:
+        cursor.execute("INSERT INTO record (kind, year) VALUES (%s, %s)", ["meeting", 2025])
+    assert reader.execute("SELECT count(*) FROM record").fetchone() == (before,)
+    reader.execute("COMMIT")
+    assert reader.execute("SELECT count(*) FROM record").fetchone() == (before + 1,)
+    reader.close()
+    database.close()

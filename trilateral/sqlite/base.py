@@ -1,4 +1,13 @@
-"""Django's SQLite backend, keeping the query planner's statistics up to date as the record grows.
+"""Django's SQLite backend, in write-ahead-log mode and keeping the query planner's statistics up
+to date as the record grows.
+
+In SQLite's default mode (a rollback journal) a writer waits for every reader to finish before it
+commits, and readers wait while it does. On the large record, with an editor saving a meeting every
+half-second while 32 clients read the meeting list: saves took up to 2.5 s, readers' p99 went from
+0.75 s to 1.3-1.75 s, and up to 24 reads in 25 s waited past two seconds. With the write-ahead log
+readers keep reading the last committed state while a writer writes: saves took at most 54 ms and
+readers' p99 was 0.55-0.69 s, with no read past two seconds. The mode is kept in the database file,
+beside which SQLite keeps two more (`-wal`, `-shm`) while it is open.
 
 Without statistics SQLite guesses which index narrows a query most, and on a large record it
 guesses wrong: the home page read every published declaration to find the years of one series
@@ -18,6 +27,14 @@ ANALYSIS_LIMIT = 400
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        # A no-op once the file is in the mode, and for an in-memory database. The switch itself
+        # needs the file to itself: should another connection be using it, a later one switches.
+        with contextlib.suppress(sqlite3.OperationalError):
+            connection.execute("PRAGMA journal_mode=WAL")
+        return connection
+
     def _close(self):
         # Django never closes an in-memory database (that would delete it), so this is a file.
         if self.connection is not None and not self.connection.in_transaction:
