@@ -1,5 +1,5 @@
-"""The SQLite backend writes ahead to a log and keeps the query planner's statistics up to date
-(trilateral/sqlite).
+"""The SQLite backend writes ahead to a log, lets one writer wait for another, and keeps the query
+planner's statistics up to date (trilateral/sqlite).
 
 Each test opens a database file of its own, whichever database the suite runs on: Django never
 closes the in-memory test database, and closing is when statistics are gathered.
@@ -7,6 +7,8 @@ closes the in-memory test database, and closing is when statistics are gathered.
 
 import contextlib
 import sqlite3
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db.utils import ConnectionHandler
@@ -86,3 +88,53 @@ def test_a_save_does_not_wait_for_a_reader_and_the_reader_keeps_what_it_read(tmp
     assert reader.execute("SELECT count(*) FROM record").fetchone() == (before + 1,)
     reader.close()
     database.close()
+
+
+def begin(database):
+    """As `transaction.atomic()` begins a transaction on SQLite."""
+    database.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+
+
+def count_and_add_one(database):
+    with database.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM record")
+        (count,) = cursor.fetchone()
+        cursor.execute("INSERT INTO record (kind, year) VALUES (%s, %s)", ["meeting", 2025])
+    return count
+
+
+def commit(database):
+    database.commit()
+    database.set_autocommit(True)
+
+
+def test_a_save_while_another_is_under_way_waits_for_it_and_then_saves(tmp_path, sqlite_file):
+    """Two editors save at once, each reading and then writing. The second waits for the first
+    and reads what it wrote. With SQLite's default transactions the first, which had read before
+    the second wrote, was refused at once: "database is locked"."""
+    path = tmp_path / "record.sqlite3"
+    first = sqlite_file(path)
+    make_a_table(first)
+    begin(first)
+    with first.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM record")
+        (before,) = cursor.fetchone()
+
+    def second_save():
+        second = sqlite_file(path)
+        begin(second)
+        count = count_and_add_one(second)
+        commit(second)
+        second.close()
+        return count
+
+    with ThreadPoolExecutor(1) as pool:
+        second_saw = pool.submit(second_save)
+        time.sleep(0.3)
+        assert count_and_add_one(first) == before
+        commit(first)
+        assert second_saw.result() == before + 1
+    with first.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM record")
+        assert cursor.fetchone() == (before + 2,)
+    first.close()
