@@ -1,9 +1,8 @@
 """Declarations that meetings adopt: their paragraphs, topics, and the commitments they make."""
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,7 +21,7 @@ from trilateral.models import (
     updated_at_index,
 )
 from trilateral.search import (
-    EqualsAny,
+    among_found_once,
     contains_any,
     has_text_index,
     on_postgresql,
@@ -208,16 +207,11 @@ class ParagraphQuerySet(DeclarationChildQuerySet):
             return Q(pk__in=text_index_column(self.model, query, "declaration_id"))
         paragraphs = self.search(query)
         if on_postgresql(self):
-            # Found once, through their indexes, rather than probed declaration by declaration,
-            # and as an array built before the declarations are read. As `pk IN (…)` among the
-            # search's other conditions, whether PostgreSQL used the indexes or read every
-            # paragraph turned on the indexes' statistics, and after some vacuums it read them
-            # all (bench/query-plans.md).
-            return Q(
-                EqualsAny(
-                    F("pk"), ArraySubquery(paragraphs.order_by().values("declaration").distinct())
-                )
-            )
+            # Found once, through their indexes, rather than probed declaration by declaration.
+            # As `pk IN (…)`, whether PostgreSQL used the indexes or read every paragraph turned
+            # on the indexes' statistics, and after some vacuums it read them all
+            # (bench/query-plans.md).
+            return among_found_once("pk", paragraphs.values("declaration"))
         # Without those indexes, stopping at each declaration's first match reads less.
         return Exists(paragraphs.filter(declaration=OuterRef("pk")))
 

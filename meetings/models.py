@@ -24,7 +24,13 @@ from trilateral.models import (
     published_needs_date_constraint,
     updated_at_index,
 )
-from trilateral.search import contains_any, on_postgresql, ranked_search, similar_names
+from trilateral.search import (
+    among_found_once,
+    contains_any,
+    on_postgresql,
+    ranked_search,
+    similar_names,
+)
 from trilateral.translation import TranslatedModel, translations, with_translations
 
 ORDINALS = [
@@ -424,13 +430,14 @@ class MeetingQuerySet(PublishableQuerySet):
         """Meetings whose title, account or place mention the query, or where a person of that
         name (in any spelling) took part; on PostgreSQL also by the English full text of title,
         summary and body."""
-        match = contains_any(
-            query, *with_translations("title", "summary", "body", "city", "venue")
-        ) | Exists(
-            Participant.objects.filter(
-                meeting=OuterRef("pk"),
-                person__in=Person.objects.search(query),
-            )
+        participants = Participant.objects.filter(person__in=Person.objects.search(query))
+        if on_postgresql(self):
+            took_part = among_found_once("pk", participants.values("meeting"))
+        else:
+            took_part = Exists(participants.filter(meeting=OuterRef("pk")))
+        match = (
+            contains_any(query, *with_translations("title", "summary", "body", "city", "venue"))
+            | took_part
         )
         return ranked_search(self, query, match)
 

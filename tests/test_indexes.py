@@ -8,11 +8,20 @@ import pytest
 from django.db import connection, transaction
 
 from declarations.models import Declaration, Paragraph
-from meetings.models import Person, PersonName
-from tests.factories import DeclarationFactory, PersonFactory, PersonNameFactory
+from meetings.models import Meeting, Participant, Person, PersonName
+from tests.factories import (
+    CountryFactory,
+    DeclarationFactory,
+    MeetingFactory,
+    MeetingSeriesFactory,
+    PersonFactory,
+    PersonNameFactory,
+)
 from trilateral.cache import changes_in_bulk
 
 ROWS = 3000
+# As on the large record: a thousand meetings, with five people at each.
+MEETINGS = 1000
 # Name variants are short: it takes more of them before an index beats reading them all.
 NAMES = 10_000
 
@@ -182,3 +191,42 @@ def test_a_declaration_s_search_reads_the_paragraph_indexes_once_the_table_is_va
     assert "InitPlan" in plan
     assert "Bitmap Index Scan on paragraph_text_trgm" in plan
     assert "Seq Scan on declarations_paragraph" not in plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_meeting_s_search_tests_people_s_names_once_and_not_once_per_meeting():
+    """A meeting is found by the name of a person who took part. On the large record PostgreSQL
+    tested the people's names meeting by meeting, five people each time: 49 ms of a 60 ms
+    search."""
+    series, country = MeetingSeriesFactory(), CountryFactory()
+    # As generate_record and a restore load the record: analyzed, then vacuumed once committed.
+    with transaction.atomic(), changes_in_bulk():
+        meetings = Meeting.objects.bulk_create(
+            MeetingFactory.build(series=series, host_country=country) for n in range(MEETINGS)
+        )
+        people = Person.objects.bulk_create(
+            Person(name=spelling(n), family_name=spelling(n), slug=f"made-up-{n}")
+            for n in range(MEETINGS * 5)
+        )
+        # A variant of each name, as there. Without any, PostgreSQL expected most people to match
+        # and read them once anyway.
+        PersonName.objects.bulk_create(
+            PersonName(person=person, name=spelling(n * 7919 % 70**3), language="en")
+            for n, person in enumerate(people)
+        )
+        raimondo = Person.objects.create(
+            name="Gina Raimondo", family_name="Raimondo", given_name="Gina", slug="raimondo"
+        )
+        Participant.objects.bulk_create(
+            Participant(meeting=meetings[n // 5], person=person, country=country, order=n % 5)
+            for n, person in enumerate(people)
+        )
+        Participant.objects.create(meeting=meetings[7], person=raimondo, country=country)
+
+    search = Meeting.objects.published().search("Raimondo")
+    assert list(search) == [meetings[7]]
+    plan = search.explain(analyze=True)
+    people_read = [line for line in plan.splitlines() if " on meetings_person " in line]
+    assert people_read
+    for line in people_read:
+        assert "loops=1)" in line, plan

@@ -13,6 +13,7 @@ from functools import reduce
 from operator import or_
 
 from django.apps import apps
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
 from django.db.models import BooleanField, Expression, F, Func, Q
@@ -64,6 +65,16 @@ class EqualsAny(Func):
     arg_joiner = " = ANY("
     template = "(%(expressions)s))"
     output_field = BooleanField()
+
+
+def among_found_once(field, rows):
+    """A condition (PostgreSQL): `field` is one of `rows`, a queryset of one column.
+
+    The rows are found once, as an array built before the rows tested against it are read, and
+    planned on their own. As `IN (…)` or `EXISTS (…)` among a search's other conditions,
+    PostgreSQL chose by its statistics between that and probing them row by row: once per
+    meeting for the people of that name, 49 ms of a 60 ms search on the large record."""
+    return Q(EqualsAny(F(field), ArraySubquery(rows.order_by().distinct())))
 
 
 def on_postgresql(queryset):
