@@ -44,6 +44,8 @@ TARGETS = [
     ("declaration detail", "/declarations/gen-s1-2000-joint-statement/"),
     ("topic page", "/topics/gen-semiconductors/"),
     ("search", "/search/?q=semiconductors"),
+    # The site's layout around a form, with no query: the least any page of the site costs.
+    ("search form", "/search/"),
     ("API meeting list", "/api/v1/meetings/"),
     ("API meeting detail", "/api/v1/meetings/gen-s1-2000/"),
     ("topic list", "/topics/"),
