@@ -32,9 +32,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
         # if another has it. SQLite's default takes it at the first write, and a transaction that
         # has read before another wrote is refused at once ("database is locked"): with two
         # writers saving every 20 ms on the large record, a quarter of their saves failed; with
-        # this, none did, and none waited more than 15 ms. Readers never take the lock.
-        self.settings_dict["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
-        return super().get_connection_params()
+        # this, none did, and none waited more than 15 ms. Readers never take the lock. A
+        # `transaction_mode` given in OPTIONS (None for SQLite's default) still decides; the
+        # settings themselves are left as written.
+        params = super().get_connection_params()
+        if "transaction_mode" not in self.settings_dict["OPTIONS"]:
+            self.transaction_mode = "IMMEDIATE"
+        return params
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
