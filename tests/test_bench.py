@@ -1,6 +1,9 @@
 """The benchmark serves the site itself next to its baseline view, and loads it as many clients."""
 
 import shutil
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.test import override_settings
@@ -37,6 +40,37 @@ def test_the_benchmarks_load_comes_from_many_clients_each_with_its_own_api_limit
         requests = measured["rps"] * seconds
         assert requests > 10 * 5
         assert measured["errors"] == 0
+
+
+class SlowHandler(BaseHTTPRequestHandler):
+    """Answers every request, after 2.5 seconds."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        time.sleep(2.5)
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="no wrk (CI installs it)")
+def test_a_response_slower_than_two_seconds_is_measured_and_not_an_error():
+    """wrk's own timeout of 2 seconds would count these responses as errors and leave them out
+    of the latency figures."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        measured = load(f"http://127.0.0.1:{server.server_port}/", connections=2, seconds=3)
+    finally:
+        server.shutdown()
+    assert measured["errors"] == 0
+    assert 2500 <= measured["max"] < 3500
+    assert 2500 <= measured["p99"] <= measured["max"]
 
 
 def a_run(rps, p99=50.0):
