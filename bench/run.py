@@ -27,6 +27,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import dj_database_url
+import psycopg
+from psycopg import sql
+
 from trilateral.gunicorn import connections_per_worker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +96,28 @@ def environment(database_url, cache):
 
 def manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def create_database(database_url):
+    """Create the PostgreSQL database the run names, unless the server has it already, so that
+    one command runs the benchmark on PostgreSQL as well. Connects to the server's `postgres`
+    database to do so, as `createdb` does."""
+    settings = dj_database_url.parse(database_url)
+    server = {
+        "host": settings["HOST"],
+        "port": settings["PORT"],
+        "user": settings["USER"],
+        "password": settings["PASSWORD"],
+    }
+    name = settings["NAME"]
+    with psycopg.connect(
+        dbname="postgres", autocommit=True, **{key: value for key, value in server.items() if value}
+    ) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    print(f"== created the database {name}", flush=True)
+    return True
 
 
 def prepare(database_url):
@@ -288,6 +314,8 @@ def main():
             # With its write-ahead log, which SQLite would otherwise replay into the new file.
             for suffix in ("", "-wal", "-shm"):
                 Path(database_url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+        else:
+            create_database(database_url)
         prepare(database_url)
 
     # Anything else running on the machine shows here: its load before the servers start.
