@@ -91,6 +91,7 @@ def test_a_response_slower_than_two_seconds_is_measured_and_not_an_error():
         measured = load(f"http://127.0.0.1:{server.server_port}/", connections=2, seconds=3)
     finally:
         server.shutdown()
+        server.server_close()
     assert measured["errors"] == 0
     assert 2500 <= measured["max"] < 3500
     assert 2500 <= measured["p99"] <= measured["max"]
