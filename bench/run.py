@@ -27,9 +27,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import dj_database_url
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 
 from trilateral.gunicorn import connections_per_worker
 
@@ -102,17 +102,8 @@ def create_database(database_url):
     """Create the PostgreSQL database the run names, unless the server has it already, so that
     one command runs the benchmark on PostgreSQL as well. Connects to the server's `postgres`
     database to do so, as `createdb` does."""
-    settings = dj_database_url.parse(database_url)
-    server = {
-        "host": settings["HOST"],
-        "port": settings["PORT"],
-        "user": settings["USER"],
-        "password": settings["PASSWORD"],
-    }
-    name = settings["NAME"]
-    with psycopg.connect(
-        dbname="postgres", autocommit=True, **{key: value for key, value in server.items() if value}
-    ) as connection:
+    name = conninfo_to_dict(database_url)["dbname"]
+    with psycopg.connect(database_url, dbname="postgres", autocommit=True) as connection:
         if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             return False
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

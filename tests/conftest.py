@@ -1,5 +1,14 @@
+import os
+import secrets
+
+import psycopg
 import pytest
 from django.core.management import call_command
+from psycopg import sql
+
+# A PostgreSQL server on which tests may create databases of their own and drop them, whichever
+# database the suite itself runs on.
+POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "postgres://postgres@127.0.0.1:5432")
 
 
 @pytest.fixture(autouse=True)
@@ -105,3 +114,28 @@ def editor_client(editor_user):
 @pytest.fixture
 def publisher_client(publisher_user):
     return signed_in(publisher_user)
+
+
+def postgres_admin():
+    """A connection to POSTGRES_SERVER's own `postgres` database, to create and drop others on."""
+    return psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True, connect_timeout=3)
+
+
+def drop_postgres_database(name):
+    with postgres_admin() as admin:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+@pytest.fixture
+def new_postgres_database():
+    """The address of a database that POSTGRES_SERVER does not have, dropped after the test if
+    the test made it; the test is skipped where no server answers."""
+    name = f"trilateral_test_{os.getpid()}_{secrets.token_hex(4)}"
+    try:
+        drop_postgres_database(name)
+    except psycopg.OperationalError:
+        pytest.skip("no PostgreSQL server to create a database on")
+    yield f"{POSTGRES_SERVER}/{name}"
+    drop_postgres_database(name)

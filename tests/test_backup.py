@@ -7,16 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.core.management import CommandError, call_command
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 
 from declarations.models import Paragraph
 from meetings.models import Meeting
+from tests.conftest import postgres_admin
 from tests.factories import build_meeting_record
 
 ROOT = Path(__file__).resolve().parent.parent
-POSTGRES = os.environ.get("BACKUP_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 
 
 def read(path):
@@ -110,18 +111,11 @@ def manage(database_url, *args):
 
 
 @pytest.fixture
-def empty_postgres_database():
-    name = f"trilateral_backup_roundtrip_{os.getpid()}"
-    try:
-        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError:
-        pytest.skip("no PostgreSQL server to restore into")
-    with admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {name}")
-    yield f"{POSTGRES}/{name}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+def empty_postgres_database(new_postgres_database):
+    name = conninfo_to_dict(new_postgres_database)["dbname"]
+    with postgres_admin() as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return new_postgres_database
 
 
 def test_the_large_record_round_trips_sqlite_to_postgresql_and_back(

@@ -1,6 +1,5 @@
 """The benchmark serves the site itself next to its baseline view, and loads it as many clients."""
 
-import os
 import shutil
 import threading
 import time
@@ -8,9 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import psycopg
 import pytest
-from django.db import connection
 from django.test import override_settings
-from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 
 from bench.run import MODES, TARGETS, create_database, environment, goals, load, manage
 from tests.test_operations import fetch, production_server
@@ -46,23 +44,12 @@ def test_the_benchmarks_load_comes_from_many_clients_each_with_its_own_api_limit
         assert measured["errors"] == 0
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="creates a PostgreSQL database")
-def test_a_run_on_postgresql_creates_its_database_unless_the_server_has_it():
-    server = connection.settings_dict
-    name = f"trilateral_bench_{os.getpid()}"
-    login = server["USER"] + (f":{server['PASSWORD']}" if server["PASSWORD"] else "")
-    database_url = f"postgres://{login}@{server['HOST']}:{server['PORT']}/{name}"
-    credentials = {"user": server["USER"], "password": server["PASSWORD"] or None}
-    address = {"host": server["HOST"], "port": server["PORT"], **credentials}
-    try:
-        assert create_database(database_url)
-        with psycopg.connect(dbname=name, **address) as created:
-            assert created.execute("SELECT current_database()").fetchone() == (name,)
-        assert not create_database(database_url)
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **address) as maintenance:
-            maintenance.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+def test_a_run_on_postgresql_creates_its_database_unless_the_server_has_it(new_postgres_database):
+    assert create_database(new_postgres_database)
+    with psycopg.connect(new_postgres_database) as created:
+        name = conninfo_to_dict(new_postgres_database)["dbname"]
+        assert created.execute("SELECT current_database()").fetchone() == (name,)
+    assert not create_database(new_postgres_database)
 
 
 class SlowHandler(BaseHTTPRequestHandler):
