@@ -116,13 +116,11 @@ def publisher_client(publisher_user):
     return signed_in(publisher_user)
 
 
-def postgres_admin():
-    """A connection to POSTGRES_SERVER's own `postgres` database, to create and drop others on."""
-    return psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True, connect_timeout=3)
-
-
 def drop_postgres_database(name):
-    with postgres_admin() as admin:
+    # From the server's own `postgres` database, as `dropdb` does.
+    with psycopg.connect(
+        f"{POSTGRES_SERVER}/postgres", autocommit=True, connect_timeout=3
+    ) as admin:
         admin.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )

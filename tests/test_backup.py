@@ -9,12 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
 
+from bench.run import create_database
 from declarations.models import Paragraph
 from meetings.models import Meeting
-from tests.conftest import postgres_admin
 from tests.factories import build_meeting_record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,9 +110,7 @@ def manage(database_url, *args):
 
 @pytest.fixture
 def empty_postgres_database(new_postgres_database):
-    name = conninfo_to_dict(new_postgres_database)["dbname"]
-    with postgres_admin() as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    assert create_database(new_postgres_database)
     return new_postgres_database
 
 
